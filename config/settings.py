@@ -142,6 +142,8 @@ TEMPLATES = [
 ]
 
 DATABASE_URL = env("DATABASE_URL")
+if not DATABASE_URL:
+    (BASE_DIR / "var").mkdir(exist_ok=True)
 DATABASES = {
     "default": database_from_url(DATABASE_URL)
     if DATABASE_URL
