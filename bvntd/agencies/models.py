@@ -58,6 +58,15 @@ class Agency(models.Model):
     class Meta:
         ordering = ["province_id", "name"]
         verbose_name_plural = "agencies"
+        constraints = [
+            # Routing looks a provincial body up by (province, kind): the Sở Công Thương that takes intake
+            # (Decree 146/2025 Art.46(1)), its coordinating unit, the default lead of a sector.
+            models.UniqueConstraint(
+                fields=["province", "kind"],
+                condition=models.Q(province__isnull=False),
+                name="agency_one_per_kind_per_province",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -65,6 +65,11 @@ class UnitVersion(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["level", "code", "valid_from"], name="unit_version_unique_start"),
+            # valid_to is exclusive: the day the next state begins.
+            models.CheckConstraint(
+                condition=models.Q(valid_to__isnull=True) | models.Q(valid_to__gt=models.F("valid_from")),
+                name="unit_version_valid_range",
+            ),
         ]
         indexes = [models.Index(fields=["level", "code", "valid_from"], name="unit_version_lookup")]
 

@@ -1,0 +1,36 @@
+"""Reads of the administrative map.
+
+Dates are local (Asia/Ho_Chi_Minh) calendar dates: pass `timezone.localdate()`, not a UTC date.
+"""
+
+from datetime import date
+
+from django.db.models import Q, QuerySet
+
+from .models import Commune, Province, UnitLevel, UnitVersion
+
+
+def valid_on(queryset: QuerySet, on: date) -> QuerySet:
+    """Rows of an effective-dated model in force on `on`: `valid_from` inclusive, `valid_to` exclusive."""
+    return queryset.filter(Q(valid_to__isnull=True) | Q(valid_to__gt=on), valid_from__lte=on)
+
+
+def current_provinces() -> QuerySet[Province]:
+    return Province.objects.filter(valid_to__isnull=True)
+
+
+def communes_of(province_code: str) -> QuerySet[Commune]:
+    return Commune.objects.filter(province_id=province_code, valid_to__isnull=True)
+
+
+def unit_as_of(level: str, code: str, on: date) -> UnitVersion | None:
+    """The state of a province or commune on a date, or None if the code named no unit then."""
+    return valid_on(UnitVersion.objects.filter(level=level, code=code), on).order_by("-valid_from").first()
+
+
+def commune_in_province(commune_code: str, province_code: str, on: date) -> bool:
+    """Whether the commune existed on `on` and belonged to the province then (address checks, old cases)."""
+    communes = UnitVersion.objects.filter(
+        level=UnitLevel.COMMUNE, code=commune_code, province_code=province_code
+    )
+    return valid_on(communes, on).exists()
