@@ -86,7 +86,9 @@ DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = env("SECRET_KEY")
 if not SECRET_KEY:
     if not (DEBUG or TESTING):
-        raise ImproperlyConfigured("SECRET_KEY is required when DEBUG is off (scripts/serve writes one to .env)")
+        raise ImproperlyConfigured(
+            "SECRET_KEY is required when DEBUG is off (scripts/serve writes one to .env)"
+        )
     SECRET_KEY = "insecure-development-key-only-for-debug-and-tests"  # noqa: S105
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
@@ -142,8 +144,8 @@ TEMPLATES = [
 ]
 
 DATABASE_URL = env("DATABASE_URL")
-if not DATABASE_URL:
-    (BASE_DIR / "var").mkdir(exist_ok=True)
+# Local state (the embedded database, uploads in development, collected static files) lives in var/.
+(BASE_DIR / "var" / "static").mkdir(parents=True, exist_ok=True)
 DATABASES = {
     "default": database_from_url(DATABASE_URL)
     if DATABASE_URL
@@ -187,7 +189,8 @@ TASKS = {
     }
 }
 
-EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Django 6.1 mailers; the console backend prints mail in development and the demo.
+MAILERS = {"default": {"BACKEND": env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")}}
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "BVNTD <khong-tra-loi@bvntd.gov.vn>")
 
 SESSION_COOKIE_HTTPONLY = True
@@ -213,7 +216,7 @@ if not FIELD_ENCRYPTION_KEYS or not BLIND_INDEX_KEY:
         raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS and BLIND_INDEX_KEY are required when DEBUG is off")
     # Throw-away keys for development and tests only (valid Fernet key: 32 url-safe base64 bytes).
     FIELD_ENCRYPTION_KEYS = FIELD_ENCRYPTION_KEYS or ["ZGV2LW9ubHktZmllbGQta2V5LWRvLW5vdC11c2UtMDE="]
-    BLIND_INDEX_KEY = BLIND_INDEX_KEY or "dev-only-blind-index-key"  # noqa: S105
+    BLIND_INDEX_KEY = BLIND_INDEX_KEY or "dev-only-blind-index-key"
 
 # Case-handling policy. The 2023 law sets no agency deadlines (DOMAIN.md: unconfirmed), so these are
 # settings, defaulting to the practice of the superseded Decree 99/2011.

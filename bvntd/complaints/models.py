@@ -1,0 +1,238 @@
+"""The complaint (hồ sơ khiếu nại), its event history, messages, attachments and idempotency keys."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from bvntd.core.fields import EncryptedTextField
+
+from .states import FINAL, OPEN, DueKind, Outcome, RejectReason, Status
+
+
+class Channel(models.TextChoices):
+    WEB = "web", "Cổng trực tuyến"
+    HOTLINE = "hotline", "Tổng đài"
+    API = "api", "API"
+
+
+class ComplaintQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status__in=OPEN)
+
+    def overdue(self, now):
+        return self.open().filter(due_at__lt=now)
+
+    def due_soon(self, now, until):
+        return self.open().filter(due_at__gte=now, due_at__lt=until)
+
+
+class Complaint(models.Model):
+    tracking_code = models.CharField(max_length=14, unique=True)
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.RECEIVED)
+    # ARCHITECTURE rule 1: every complaint is owned by exactly one agency, from intake to closing.
+    owner_agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="complaints")
+    assigned_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    sector = models.ForeignKey("agencies.Sector", null=True, blank=True, on_delete=models.PROTECT)
+
+    # The consumer. Personal data is encrypted at rest (Law 91/2025/QH15); phone and e-mail are found
+    # through keyed blind indexes, never by decrypting.
+    consumer_name = EncryptedTextField()
+    phone = EncryptedTextField(blank=True)
+    email = EncryptedTextField(blank=True)
+    address = EncryptedTextField(blank=True)
+    phone_index = models.CharField(max_length=64, blank=True, db_index=True)
+    email_index = models.CharField(max_length=64, blank=True, db_index=True)
+    province = models.ForeignKey("geo.Province", on_delete=models.PROTECT, related_name="+")
+    commune = models.ForeignKey(
+        "geo.Commune", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    # The business complained about.
+    business_name = models.CharField(max_length=300)
+    business_tax_code = models.CharField(max_length=14, blank=True)
+    business_address = models.CharField(max_length=500, blank=True)
+
+    # The matter.
+    description = models.TextField()
+    amount_vnd = models.BigIntegerField(null=True, blank=True)
+    purchased_on = models.DateField(null=True, blank=True)
+    desired_outcome = models.TextField(blank=True)
+    contacted_business = models.BooleanField(null=True)
+    consent_at = models.DateTimeField()
+    # Folded (lower-case, no diacritics) description and business name, for search with or without diacritics.
+    search_text = models.TextField(blank=True)
+
+    # Outcome.
+    outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
+    outcome_summary = models.TextField(blank=True)
+    reject_reason = models.CharField(max_length=20, choices=RejectReason.choices, blank=True)
+    duplicate_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    consumer_rating = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    # The clock (ARCHITECTURE rule 4): the due date is stored when a clock starts, lateness is derived.
+    due_kind = models.CharField(max_length=20, choices=DueKind.choices, blank=True)
+    due_at = models.DateTimeField(null=True, blank=True)
+    calendar_version = models.CharField(max_length=60, blank=True)
+    resolve_due_at = models.DateTimeField(null=True, blank=True)
+    # Working days left on the resolve clock while it is paused for the consumer's information.
+    paused_working_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    extended = models.BooleanField(default=False)
+    # The sweep records "due soon" and "overdue" once per due date: it stores the due date it warned about.
+    due_soon_noted_for = models.DateTimeField(null=True, blank=True)
+    overdue_noted_for = models.DateTimeField(null=True, blank=True)
+
+    received_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    dispute_until = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField()
+    # Optimistic lock (ARCHITECTURE rule 7): every write is a compare-and-swap on this number.
+    version = models.PositiveIntegerField(default=1)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = ComplaintQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=Status.values), name="complaint_status_valid"),
+            models.CheckConstraint(
+                condition=Q(amount_vnd__isnull=True) | Q(amount_vnd__gte=0, amount_vnd__lte=10**13),
+                name="complaint_amount_range",
+            ),
+            models.CheckConstraint(condition=~Q(phone="") | ~Q(email=""), name="complaint_has_contact"),
+        ]
+        indexes = [
+            # The inbox: an agency's open cases by due date.
+            models.Index(fields=["owner_agency", "status", "due_at"], name="complaint_inbox"),
+            # The deadline sweep: open cases by due date.
+            models.Index(fields=["status", "due_at"], name="complaint_sweep"),
+            models.Index(fields=["province", "received_at"], name="complaint_province_time"),
+        ]
+
+    def __str__(self) -> str:
+        return self.tracking_code
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN
+
+    @property
+    def is_final(self) -> bool:
+        return self.status in FINAL
+
+
+class EventKind(models.TextChoices):
+    CREATED = "created", "Tiếp nhận hồ sơ"
+    ACCEPTED = "accepted", "Thụ lý"
+    STARTED = "started", "Bắt đầu xử lý"
+    INFO_REQUESTED = "info_requested", "Yêu cầu bổ sung thông tin"
+    INFO_PROVIDED = "info_provided", "Người tiêu dùng bổ sung thông tin"
+    REASSIGNED = "reassigned", "Chuyển cơ quan xử lý"
+    OFFICER_ASSIGNED = "officer_assigned", "Phân công cán bộ"
+    EXTENDED = "extended", "Gia hạn giải quyết"
+    RESOLVED = "resolved", "Có kết quả giải quyết"
+    REJECTED = "rejected", "Từ chối thụ lý"
+    WITHDRAWN = "withdrawn", "Người tiêu dùng rút yêu cầu"
+    DISPUTED = "disputed", "Người tiêu dùng không đồng ý kết quả"
+    RATED = "rated", "Người tiêu dùng đánh giá kết quả"
+    CLOSED = "closed", "Đóng hồ sơ"
+    NOTE = "note", "Ghi chú nội bộ"
+    MESSAGE = "message", "Tin nhắn gửi người tiêu dùng"
+    DUE_SOON = "due_soon", "Sắp đến hạn"
+    OVERDUE = "overdue", "Quá hạn"
+    PII_REVEALED = "pii_revealed", "Xem thông tin cá nhân"
+
+
+class ComplaintEvent(models.Model):
+    """One row per change: the audit trail and the source for reports. Append-only (a trigger refuses
+    UPDATE and DELETE on both SQLite and PostgreSQL; see migration 0002)."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(max_length=20, choices=EventKind.choices)
+    created_at = models.DateTimeField()
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT)
+    # "consumer" or "system" when no staff user acted.
+    actor_label = models.CharField(max_length=20, blank=True)
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20, blank=True)
+    from_agency = models.ForeignKey(
+        "agencies.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    to_agency = models.ForeignKey(
+        "agencies.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField(blank=True)
+    due_at = models.DateTimeField(null=True, blank=True)
+    # Shown in the consumer's public timeline.
+    public = models.BooleanField(default=False)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["complaint", "created_at"], name="event_timeline")]
+
+    def __str__(self) -> str:
+        return f"{self.complaint_id} {self.kind} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class MessageKind(models.TextChoices):
+    NOTE = "note", "Ghi chú nội bộ"
+    TO_CONSUMER = "to_consumer", "Gửi người tiêu dùng"
+    FROM_CONSUMER = "from_consumer", "Từ người tiêu dùng"
+
+
+class Message(models.Model):
+    complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="messages")
+    kind = models.CharField(max_length=20, choices=MessageKind.choices)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT)
+    body = models.TextField()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.complaint_id} {self.kind}"
+
+
+def attachment_path(instance: "Attachment", filename: str) -> str:
+    # Never the user's file name on disk: the content hash, under the case.
+    return f"complaints/{instance.complaint.tracking_code}/{instance.sha256}.{instance.extension}"
+
+
+class Attachment(models.Model):
+    complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="attachments")
+    message = models.ForeignKey(
+        Message, null=True, blank=True, on_delete=models.PROTECT, related_name="files"
+    )
+    file = models.FileField(upload_to=attachment_path, max_length=200)
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=50)
+    extension = models.CharField(max_length=5)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by_consumer = models.BooleanField(default=True)
+    created_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class IdempotencyKey(models.Model):
+    """`Idempotency-Key` of an API intake: the same key and body give the same complaint."""
+
+    key = models.CharField(max_length=100, unique=True)
+    request_hash = models.CharField(max_length=64)
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return self.key

@@ -1,0 +1,112 @@
+"""Who may see and do what with a complaint. Views and the API never query complaints directly.
+
+A case outside a person's scope does not exist for them (404); a case inside their scope but an action their
+role does not allow is a clear refusal (403).
+"""
+
+from enum import StrEnum
+
+from django.db.models import Q, QuerySet
+
+from bvntd.agencies.models import Membership, Role
+from bvntd.core.errors import NotFound, PermissionDenied
+
+from .models import Complaint
+
+
+class Action(StrEnum):
+    VIEW = "view"
+    ACCEPT = "accept"
+    START = "start"
+    REQUEST_INFO = "request_info"
+    REASSIGN = "reassign"
+    ASSIGN = "assign"
+    EXTEND = "extend"
+    RESOLVE = "resolve"
+    REJECT = "reject"
+    CLOSE = "close"
+    NOTE = "note"
+    MESSAGE = "message"
+    REVEAL = "reveal"
+
+
+# What each role may do on a case in its scope. Case work belongs to the owning agency's people;
+# coordinators and the national authority see wider and may move a case, but do not work it.
+CASE_WORK = frozenset(Action) - {Action.ASSIGN}
+ROLE_ACTIONS: dict[str, frozenset[Action]] = {
+    Role.OFFICER: CASE_WORK,
+    Role.HEAD: frozenset(Action),
+    Role.COORDINATOR: frozenset({Action.VIEW, Action.REASSIGN, Action.NOTE}),
+    Role.NATIONAL: frozenset({Action.VIEW, Action.REASSIGN, Action.NOTE}),
+    Role.AUDITOR: frozenset({Action.VIEW}),
+    Role.HOTLINE: frozenset({Action.VIEW}),
+}
+
+
+def membership_of(user) -> Membership | None:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    try:
+        return user.membership
+    except Membership.DoesNotExist:
+        return None
+
+
+def visible_complaints(user) -> QuerySet[Complaint]:
+    membership = membership_of(user)
+    complaints = Complaint.objects.all()
+    if membership is None:
+        return complaints.none()
+    role = membership.role
+    if role in {Role.NATIONAL, Role.AUDITOR}:
+        return complaints
+    if role == Role.COORDINATOR:
+        province = membership.agency.province_id
+        return complaints.filter(Q(owner_agency__province_id=province) | Q(province_id=province))
+    if role == Role.HOTLINE:
+        return complaints.filter(created_by=user)
+    return complaints.filter(owner_agency_id=membership.agency_id)
+
+
+def can(user, complaint: Complaint, action: Action) -> bool:
+    membership = membership_of(user)
+    if membership is None:
+        return False
+    if action not in ROLE_ACTIONS[membership.role]:
+        return False
+    return _in_scope(membership, complaint)
+
+
+def _in_scope(membership: Membership, complaint: Complaint) -> bool:
+    """The same scope as `visible_complaints`, decided for one loaded case without a query."""
+    role = membership.role
+    if role in {Role.NATIONAL, Role.AUDITOR}:
+        return True
+    if role == Role.COORDINATOR:
+        province = membership.agency.province_id
+        return province in {complaint.province_id, complaint.owner_agency.province_id}
+    if role == Role.HOTLINE:
+        return complaint.created_by_id == membership.user_id
+    return complaint.owner_agency_id == membership.agency_id
+
+
+def require(user, complaint: Complaint, action: Action) -> None:
+    if not can(user, complaint, action):
+        raise PermissionDenied("Bạn không có quyền thực hiện thao tác này với hồ sơ.")
+
+
+def get_complaint_for_user(user, tracking_code: str, *, action: Action = Action.VIEW) -> Complaint:
+    complaint = (
+        visible_complaints(user)
+        .select_related("owner_agency", "province", "commune", "sector")
+        .filter(tracking_code=tracking_code.strip().upper())
+        .first()
+    )
+    if complaint is None:
+        raise NotFound("Không tìm thấy hồ sơ.")
+    require(user, complaint, action)
+    return complaint
+
+
+def allowed_actions(user, complaint: Complaint) -> set[Action]:
+    return {action for action in Action if can(user, complaint, action)}

@@ -1,0 +1,213 @@
+"""Forms for the staff actions on a case. Each form knows the service it calls; views stay thin."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from bvntd.agencies.models import Agency, Sector
+from bvntd.core.text import clean_text
+
+from . import services
+from .models import Complaint
+from .states import Outcome, RejectReason, Status
+
+
+class ActionForm(forms.Form):
+    """Carries the case version the person saw: a stale form loses to the edit that came first."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    # The state the action leads to, for the transition table; None when the status stays.
+    target: str | None = None
+
+    def __init__(self, *args, complaint: Complaint, **kwargs):
+        self.complaint = complaint
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["version"] = complaint.version
+
+    def perform(self, *, actor, now):
+        raise NotImplementedError
+
+
+def _text_field(label, *, max_length=5000, required=True):
+    return forms.CharField(
+        label=label, max_length=max_length, required=required, widget=forms.Textarea({"rows": 3})
+    )
+
+
+class AcceptForm(ActionForm):
+    target = Status.ACCEPTED
+    sector = forms.ModelChoiceField(Sector.objects.all(), label=_("Lĩnh vực"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sector"].initial = self.complaint.sector_id
+
+    def perform(self, *, actor, now):
+        return services.complaint_accept(
+            complaint=self.complaint, actor=actor, now=now, sector=self.cleaned_data["sector"]
+        )
+
+
+class StartForm(ActionForm):
+    target = Status.IN_PROGRESS
+
+    def perform(self, *, actor, now):
+        return services.complaint_start(complaint=self.complaint, actor=actor, now=now)
+
+
+class RequestInfoForm(ActionForm):
+    target = Status.AWAITING_INFO
+    message = _text_field(_("Thông tin cần người tiêu dùng bổ sung"))
+
+    def perform(self, *, actor, now):
+        return services.complaint_request_info(
+            complaint=self.complaint, actor=actor, now=now, message=clean_text(self.cleaned_data["message"])
+        )
+
+
+class ReassignForm(ActionForm):
+    to_agency = forms.ModelChoiceField(Agency.objects.none(), label=_("Chuyển đến cơ quan"))
+    reason = _text_field(_("Lý do chuyển"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        province = self.complaint.province_id
+        self.fields["to_agency"].queryset = (
+            Agency.objects.filter(is_active=True, province_id__in=[province, None])
+            .exclude(pk=self.complaint.owner_agency_id)
+            .order_by("province_id", "name")
+        )
+
+    def perform(self, *, actor, now):
+        return services.complaint_reassign(
+            complaint=self.complaint,
+            actor=actor,
+            now=now,
+            to_agency=self.cleaned_data["to_agency"],
+            reason=clean_text(self.cleaned_data["reason"]),
+        )
+
+
+class ExtendForm(ActionForm):
+    reason = _text_field(_("Lý do gia hạn"))
+
+    def perform(self, *, actor, now):
+        return services.complaint_extend(
+            complaint=self.complaint, actor=actor, now=now, reason=clean_text(self.cleaned_data["reason"])
+        )
+
+
+class ResolveForm(ActionForm):
+    target = Status.RESOLVED
+    outcome = forms.ChoiceField(choices=Outcome.choices, label=_("Kết quả"))
+    summary = _text_field(_("Tóm tắt kết quả gửi người tiêu dùng"))
+
+    def perform(self, *, actor, now):
+        return services.complaint_resolve(
+            complaint=self.complaint,
+            actor=actor,
+            now=now,
+            outcome=self.cleaned_data["outcome"],
+            summary=clean_text(self.cleaned_data["summary"]),
+        )
+
+
+class RejectForm(ActionForm):
+    target = Status.REJECTED
+    reason_code = forms.ChoiceField(choices=RejectReason.choices, label=_("Lý do"))
+    duplicate_of = forms.CharField(label=_("Mã hồ sơ bị trùng"), required=False, max_length=14)
+    explanation = _text_field(_("Giải thích gửi người tiêu dùng"))
+
+    def clean_duplicate_of(self):
+        code = self.cleaned_data["duplicate_of"].strip().upper()
+        if not code:
+            return None
+        original = Complaint.objects.filter(tracking_code=code).first()
+        if original is None:
+            raise forms.ValidationError(_("Không có hồ sơ mang mã này."))
+        return original
+
+    def perform(self, *, actor, now):
+        return services.complaint_reject(
+            complaint=self.complaint,
+            actor=actor,
+            now=now,
+            reason_code=self.cleaned_data["reason_code"],
+            explanation=clean_text(self.cleaned_data["explanation"]),
+            duplicate_of=self.cleaned_data["duplicate_of"],
+        )
+
+
+class CloseForm(ActionForm):
+    target = Status.CLOSED
+
+    def perform(self, *, actor, now):
+        return services.complaint_close(complaint=self.complaint, actor=actor, now=now)
+
+
+class NoteForm(ActionForm):
+    body = _text_field(_("Ghi chú nội bộ (người tiêu dùng không thấy)"))
+
+    def perform(self, *, actor, now):
+        return services.complaint_add_note(
+            complaint=self.complaint, actor=actor, now=now, body=clean_text(self.cleaned_data["body"])
+        )
+
+
+class MessageForm(ActionForm):
+    body = _text_field(_("Tin nhắn gửi người tiêu dùng"))
+
+    def perform(self, *, actor, now):
+        return services.complaint_message_consumer(
+            complaint=self.complaint, actor=actor, now=now, body=clean_text(self.cleaned_data["body"])
+        )
+
+
+class RevealForm(ActionForm):
+    purpose = forms.CharField(label=_("Mục đích xem thông tin cá nhân"), max_length=300)
+
+    def perform(self, *, actor, now):
+        return services.complaint_reveal_contact(
+            complaint=self.complaint, actor=actor, now=now, purpose=clean_text(self.cleaned_data["purpose"])
+        )
+
+
+# Action name -> (form, button label). The order is the order on the case page.
+ACTION_FORMS: dict[str, tuple[type[ActionForm], str]] = {
+    "accept": (AcceptForm, _("Thụ lý")),
+    "start": (StartForm, _("Bắt đầu xử lý")),
+    "request_info": (RequestInfoForm, _("Yêu cầu bổ sung")),
+    "resolve": (ResolveForm, _("Ghi kết quả")),
+    "extend": (ExtendForm, _("Gia hạn")),
+    "reassign": (ReassignForm, _("Chuyển cơ quan")),
+    "reject": (RejectForm, _("Từ chối")),
+    "close": (CloseForm, _("Đóng hồ sơ")),
+    "message": (MessageForm, _("Gửi tin nhắn")),
+    "note": (NoteForm, _("Thêm ghi chú")),
+    "reveal": (RevealForm, _("Xem thông tin liên hệ")),
+}
+
+
+class ConsumerReplyForm(forms.Form):
+    body = _text_field(_("Nội dung bổ sung"), max_length=20000)
+
+
+class RateForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        choices=[(i, str(i)) for i in range(5, 0, -1)], coerce=int, label=_("Mức độ hài lòng (1–5)")
+    )
+    comment = _text_field(_("Nhận xét"), max_length=2000, required=False)
+
+
+class DisputeForm(forms.Form):
+    reason = _text_field(_("Lý do không đồng ý"), max_length=5000)
+
+
+class WithdrawForm(forms.Form):
+    reason = _text_field(_("Lý do rút yêu cầu"), max_length=2000, required=False)
+    confirm = forms.BooleanField(label=_("Tôi xác nhận rút yêu cầu; hồ sơ sẽ kết thúc."))
+
+
+class LookupForm(forms.Form):
+    tracking_code = forms.CharField(label=_("Mã hồ sơ"), max_length=20)
+    contact = forms.CharField(label=_("Số điện thoại hoặc thư điện tử đã khai"), max_length=254)

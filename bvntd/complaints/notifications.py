@@ -1,0 +1,72 @@
+"""Messages to consumers and agencies, sent by the task worker after the transaction commits
+(ARCHITECTURE rule 6). Agency mail names the case, never the consumer's personal data."""
+
+from functools import partial
+
+from django.conf import settings
+from django.db import transaction
+
+from .tasks import send_email
+
+
+def _send_after_commit(to: list[str], subject: str, body: str) -> None:
+    recipients = [address for address in to if address]
+    if recipients:
+        transaction.on_commit(partial(send_email.enqueue, to=recipients, subject=subject, body=body))
+
+
+def _case_url(complaint) -> str:
+    return f"{settings.SITE_URL}/can-bo/ho-so/{complaint.tracking_code}/"
+
+
+def _tracking_url() -> str:
+    return f"{settings.SITE_URL}/tra-cuu/"
+
+
+def complaint_received(complaint) -> None:
+    _send_after_commit(
+        [complaint.email],
+        f"[BVNTD] Đã tiếp nhận khiếu nại {complaint.tracking_code}",
+        f"Khiếu nại của bạn đã được tiếp nhận với mã {complaint.tracking_code}.\n"
+        f"Cơ quan xử lý: {complaint.owner_agency.name}.\n"
+        f"Tra cứu tiến độ tại {_tracking_url()} bằng mã hồ sơ và số điện thoại hoặc thư điện tử đã khai.",
+    )
+    _send_after_commit(
+        [complaint.owner_agency.email],
+        f"[BVNTD] Hồ sơ mới {complaint.tracking_code}",
+        f"Cơ quan nhận được hồ sơ mới: {_case_url(complaint)}",
+    )
+
+
+def consumer_update(complaint, text: str) -> None:
+    _send_after_commit(
+        [complaint.email],
+        f"[BVNTD] Cập nhật hồ sơ {complaint.tracking_code}",
+        f"{text}\n\nXem chi tiết tại {_tracking_url()} (mã hồ sơ {complaint.tracking_code}).",
+    )
+
+
+def agency_received(complaint, agency) -> None:
+    _send_after_commit(
+        [agency.email],
+        f"[BVNTD] Hồ sơ {complaint.tracking_code} được chuyển đến cơ quan",
+        f"Cơ quan được giao hồ sơ {complaint.tracking_code}: {_case_url(complaint)}",
+    )
+
+
+def agency_update(complaint, text: str) -> None:
+    _send_after_commit(
+        [complaint.owner_agency.email],
+        f"[BVNTD] Cập nhật hồ sơ {complaint.tracking_code}",
+        f"{text}\n{_case_url(complaint)}",
+    )
+
+
+def deadline_warning(complaint, *, overdue: bool) -> None:
+    when = "đã quá hạn" if overdue else "sắp đến hạn"
+    _send_after_commit(
+        [complaint.owner_agency.email],
+        f"[BVNTD] Hồ sơ {complaint.tracking_code} {when}",
+        f"Hồ sơ {complaint.tracking_code} {when} ({complaint.get_due_kind_display()}).\n"
+        f"{_case_url(complaint)}",
+    )

@@ -1,0 +1,598 @@
+"""Every write to a complaint. One function per transition; views, the API, the admin and tasks call them.
+
+Each service takes the clock reading `now` from its caller, checks the actor's right and the transition
+table, writes the case with a compare-and-swap on `version` (two officers at once: one wins, the other
+gets `Conflict`), and records a `ComplaintEvent` in the same transaction. Side effects (e-mail) are
+enqueued after commit.
+"""
+
+import datetime as dt
+import hashlib
+import secrets
+from collections.abc import Sequence
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from bvntd.agencies.models import Agency, Sector
+from bvntd.agencies.queries import intake_owner
+from bvntd.core.calendar import end_of_day, local_date
+from bvntd.core.crypto import blind_index
+from bvntd.core.errors import Conflict, DomainError
+from bvntd.core.text import fold
+from bvntd.core.workdays import calendar_for
+
+from . import notifications
+from .access import Action, require
+from .attachments import UploadedAttachment, store_attachments
+from .intake import IntakeData
+from .models import Complaint, ComplaintEvent, EventKind, IdempotencyKey, Message, MessageKind
+from .states import CLOCK_PAUSED, OPEN, DueKind, Outcome, RejectReason, Status, can_move
+
+CONSUMER = "consumer"
+SYSTEM = "system"
+# Crockford's base32 without I, L, O, U: easy to read over the phone, 40 random bits per code.
+TRACKING_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+def policy(name: str) -> int:
+    return settings.BVNTD[name]
+
+
+def new_tracking_code(abbr: str) -> str:
+    body = "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(8))
+    return f"{abbr}-{body[:4]}-{body[4:]}"
+
+
+# --- writing one change -------------------------------------------------------------------------------
+
+
+def _write(
+    complaint: Complaint,
+    *,
+    kind: str,
+    now: dt.datetime,
+    actor=None,
+    actor_label: str = "",
+    to_status: str | None = None,
+    changes: dict | None = None,
+    reason: str = "",
+    public: bool = False,
+    data: dict | None = None,
+) -> ComplaintEvent:
+    """Compare-and-swap the case, then record the event. Call inside `transaction.atomic()`."""
+    changes = dict(changes or {})
+    old_status, old_owner = complaint.status, complaint.owner_agency_id
+    if to_status is not None and to_status != old_status:
+        if not can_move(old_status, to_status):
+            raise DomainError(
+                f"Không thể chuyển hồ sơ từ trạng thái “{Status(old_status).label}” sang "
+                f"“{Status(to_status).label}”."
+            )
+        changes["status"] = to_status
+    changes["updated_at"] = now
+    written = Complaint.objects.filter(pk=complaint.pk, version=complaint.version).update(
+        **changes, version=F("version") + 1
+    )
+    if written != 1:
+        raise Conflict("Hồ sơ vừa được người khác cập nhật. Vui lòng tải lại trang và thử lại.")
+    for field, value in changes.items():
+        setattr(complaint, field, value)
+    complaint.version += 1
+    return ComplaintEvent.objects.create(
+        complaint=complaint,
+        kind=kind,
+        created_at=now,
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_label=actor_label,
+        from_status=old_status,
+        to_status=complaint.status,
+        from_agency_id=old_owner,
+        to_agency_id=complaint.owner_agency_id,
+        reason=reason,
+        due_at=complaint.due_at,
+        public=public,
+        data=data or {},
+    )
+
+
+def _resolve_clock(now: dt.datetime, working_days: int) -> dict:
+    calendar = calendar_for(now)
+    due = calendar.deadline(now, working_days)
+    return {
+        "due_kind": DueKind.RESOLVE,
+        "due_at": due,
+        "resolve_due_at": due,
+        "calendar_version": calendar.version,
+        "paused_working_days": None,
+    }
+
+
+# --- intake -------------------------------------------------------------------------------------------
+
+
+def request_fingerprint(body: bytes) -> str:
+    return hashlib.sha256(body).hexdigest()
+
+
+def complaint_submit(
+    *,
+    data: IntakeData,
+    channel: str,
+    now: dt.datetime,
+    actor=None,
+    files: Sequence[UploadedAttachment] = (),
+    idempotency_key: str = "",
+    request_hash: str = "",
+) -> tuple[Complaint, bool]:
+    """File a complaint. Returns (complaint, created); a retry with the same Idempotency-Key and body
+    returns the complaint the first call made, and a different body under the same key is refused."""
+    if idempotency_key:
+        earlier = _idempotent_replay(idempotency_key, request_hash)
+        if earlier is not None:
+            return earlier, False
+    # Decree 146/2025/ND-CP Art.46(1): negotiation support goes to the Sở Công Thương of the consumer's
+    # residence; it owns the case from intake until a transfer is accepted.
+    owner = intake_owner(data.province_code)
+    calendar = calendar_for(now)
+    due = calendar.deadline(now, policy("ACCEPT_WORKING_DAYS"))
+    try:
+        with transaction.atomic():
+            complaint = _create_complaint(data, channel, now, actor, owner, due, calendar.version)
+            if idempotency_key:
+                IdempotencyKey.objects.create(
+                    key=idempotency_key, request_hash=request_hash, complaint=complaint, created_at=now
+                )
+            store_attachments(complaint=complaint, files=files, now=now, by_consumer=actor is None)
+            ComplaintEvent.objects.create(
+                complaint=complaint,
+                kind=EventKind.CREATED,
+                created_at=now,
+                actor=actor,
+                actor_label="" if actor else CONSUMER,
+                to_status=Status.RECEIVED,
+                to_agency=owner,
+                due_at=due,
+                public=True,
+                data={"channel": channel},
+            )
+    except IntegrityError:
+        # Two retries raced with the same key: the other one won; answer with its complaint.
+        if idempotency_key:
+            earlier = _idempotent_replay(idempotency_key, request_hash)
+            if earlier is not None:
+                return earlier, False
+        raise
+    notifications.complaint_received(complaint)
+    return complaint, True
+
+
+def _idempotent_replay(key: str, request_hash: str) -> Complaint | None:
+    record = IdempotencyKey.objects.select_related("complaint").filter(key=key).first()
+    if record is None:
+        return None
+    if record.request_hash != request_hash:
+        raise Conflict("Idempotency-Key này đã được dùng cho một yêu cầu khác.", code="idempotency_mismatch")
+    return record.complaint
+
+
+def _create_complaint(data, channel, now, actor, owner: Agency, due, calendar_version) -> Complaint:
+    fields = dict(
+        channel=channel,
+        status=Status.RECEIVED,
+        owner_agency=owner,
+        consumer_name=data.consumer_name,
+        phone=data.phone,
+        email=data.email,
+        address=data.address,
+        phone_index=blind_index("phone", data.phone) if data.phone else "",
+        email_index=blind_index("email", data.email) if data.email else "",
+        province_id=data.province_code,
+        commune_id=data.commune_code or None,
+        business_name=data.business_name,
+        business_tax_code=data.business_tax_code,
+        business_address=data.business_address,
+        description=data.description,
+        amount_vnd=data.amount_vnd,
+        purchased_on=data.purchased_on,
+        desired_outcome=data.desired_outcome,
+        contacted_business=data.contacted_business,
+        consent_at=now,
+        search_text=search_text_for(data.description, data.business_name),
+        due_kind=DueKind.ACCEPT,
+        due_at=due,
+        calendar_version=calendar_version,
+        received_at=now,
+        updated_at=now,
+        created_by=actor,
+    )
+    abbr = owner.province.abbr
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                return Complaint.objects.create(tracking_code=new_tracking_code(abbr), **fields)
+        except IntegrityError:
+            continue  # 40 random bits: a collision is rare; try another code
+    raise DomainError("Không tạo được mã hồ sơ, vui lòng thử lại.")
+
+
+def search_text_for(description: str, business_name: str) -> str:
+    return fold(f"{business_name} {description}")
+
+
+# --- the agency's work --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def complaint_accept(
+    *, complaint: Complaint, actor, now: dt.datetime, sector: Sector | None = None
+) -> Complaint:
+    require(actor, complaint, Action.ACCEPT)
+    changes = {"accepted_at": now, **_resolve_clock(now, policy("RESOLVE_WORKING_DAYS"))}
+    if sector is not None:
+        changes["sector"] = sector
+    _write(
+        complaint,
+        kind=EventKind.ACCEPTED,
+        now=now,
+        actor=actor,
+        to_status=Status.ACCEPTED,
+        changes=changes,
+        public=True,
+    )
+    return complaint
+
+
+@transaction.atomic
+def complaint_start(*, complaint: Complaint, actor, now: dt.datetime) -> Complaint:
+    require(actor, complaint, Action.START)
+    _write(complaint, kind=EventKind.STARTED, now=now, actor=actor, to_status=Status.IN_PROGRESS, public=True)
+    return complaint
+
+
+@transaction.atomic
+def complaint_request_info(*, complaint: Complaint, actor, now: dt.datetime, message: str) -> Complaint:
+    """Ask the consumer for information. The resolve clock pauses with the working days it had left."""
+    require(actor, complaint, Action.REQUEST_INFO)
+    _require_text(message, "Vui lòng ghi rõ thông tin cần bổ sung.")
+    calendar = calendar_for(now)
+    left = calendar.working_days_between(local_date(now), local_date(complaint.resolve_due_at or now))
+    changes = {
+        "paused_working_days": max(left, 1),
+        "due_kind": DueKind.CONSUMER_REPLY,
+        # Practice under Decree 99/2011 (DOMAIN.md: unconfirmed for the 2023 law, hence a setting).
+        "due_at": calendar.deadline(now, policy("CONSUMER_REPLY_WORKING_DAYS")),
+        "calendar_version": calendar.version,
+    }
+    _write(
+        complaint,
+        kind=EventKind.INFO_REQUESTED,
+        now=now,
+        actor=actor,
+        to_status=Status.AWAITING_INFO,
+        changes=changes,
+        reason=message,
+        public=True,
+    )
+    Message.objects.create(
+        complaint=complaint, kind=MessageKind.TO_CONSUMER, author=actor, body=message, created_at=now
+    )
+    notifications.consumer_update(complaint, message)
+    return complaint
+
+
+@transaction.atomic
+def complaint_reassign(
+    *, complaint: Complaint, actor, now: dt.datetime, to_agency: Agency, reason: str
+) -> Complaint:
+    """Hand the case to another agency. The consumer's clock keeps running (nothing is reset)."""
+    require(actor, complaint, Action.REASSIGN)
+    _require_open(complaint)
+    _require_text(reason, "Vui lòng nêu lý do chuyển hồ sơ.")
+    if to_agency.pk == complaint.owner_agency_id:
+        raise DomainError("Hồ sơ đang thuộc cơ quan này.")
+    if not to_agency.is_active:
+        raise DomainError("Cơ quan nhận không còn hoạt động.")
+    _write(
+        complaint,
+        kind=EventKind.REASSIGNED,
+        now=now,
+        actor=actor,
+        changes={"owner_agency": to_agency, "assigned_officer": None},
+        reason=reason,
+        public=True,
+    )
+    notifications.agency_received(complaint, to_agency)
+    return complaint
+
+
+@transaction.atomic
+def complaint_extend(*, complaint: Complaint, actor, now: dt.datetime, reason: str) -> Complaint:
+    """One extension of the resolve deadline, with a reason (DOMAIN.md default: 15 working days, once)."""
+    require(actor, complaint, Action.EXTEND)
+    _require_text(reason, "Vui lòng nêu lý do gia hạn.")
+    if complaint.extended:
+        raise DomainError("Hồ sơ đã được gia hạn một lần; không thể gia hạn thêm.")
+    if complaint.due_kind != DueKind.RESOLVE or complaint.status not in OPEN - CLOCK_PAUSED:
+        raise DomainError("Chỉ gia hạn được khi hồ sơ đang trong thời hạn giải quyết.")
+    calendar = calendar_for(now)
+    base = local_date(complaint.resolve_due_at)
+    due = end_of_day(calendar.add_working_days(base, policy("EXTENSION_WORKING_DAYS")))
+    _write(
+        complaint,
+        kind=EventKind.EXTENDED,
+        now=now,
+        actor=actor,
+        reason=reason,
+        public=True,
+        changes={
+            "extended": True,
+            "due_at": due,
+            "resolve_due_at": due,
+            "calendar_version": calendar.version,
+        },
+    )
+    return complaint
+
+
+@transaction.atomic
+def complaint_resolve(
+    *, complaint: Complaint, actor, now: dt.datetime, outcome: str, summary: str
+) -> Complaint:
+    require(actor, complaint, Action.RESOLVE)
+    if outcome not in Outcome.values:
+        raise DomainError("Vui lòng chọn kết quả giải quyết.")
+    _require_text(summary, "Vui lòng tóm tắt kết quả giải quyết.")
+    calendar = calendar_for(now)
+    # The consumer may dispute the outcome within 15 days (Civil Code Art.147-148 counting).
+    dispute_until = end_of_day(calendar.end_of_period(local_date(now), policy("DISPUTE_WINDOW_DAYS")))
+    changes = {
+        "outcome": outcome,
+        "outcome_summary": summary,
+        "resolved_at": now,
+        "dispute_until": dispute_until,
+        "due_kind": "",
+        "due_at": None,
+        "paused_working_days": None,
+    }
+    _write(
+        complaint,
+        kind=EventKind.RESOLVED,
+        now=now,
+        actor=actor,
+        to_status=Status.RESOLVED,
+        changes=changes,
+        reason=summary,
+        public=True,
+        data={"outcome": outcome},
+    )
+    notifications.consumer_update(complaint, summary)
+    return complaint
+
+
+@transaction.atomic
+def complaint_reject(
+    *,
+    complaint: Complaint,
+    actor,
+    now: dt.datetime,
+    reason_code: str,
+    explanation: str,
+    duplicate_of: Complaint | None = None,
+) -> Complaint:
+    require(actor, complaint, Action.REJECT)
+    if reason_code not in RejectReason.values:
+        raise DomainError("Vui lòng chọn lý do từ chối.")
+    _require_text(explanation, "Vui lòng giải thích lý do từ chối cho người tiêu dùng.")
+    if reason_code == RejectReason.DUPLICATE and (duplicate_of is None or duplicate_of.pk == complaint.pk):
+        raise DomainError("Vui lòng nhập mã hồ sơ bị trùng (khác hồ sơ này).")
+    if reason_code == RejectReason.NO_REPLY and not (
+        complaint.status == Status.AWAITING_INFO and complaint.due_at and complaint.due_at < now
+    ):
+        raise DomainError("Chỉ từ chối vì không bổ sung khi đã hết hạn bổ sung thông tin.")
+    changes = {
+        "reject_reason": reason_code,
+        "closed_at": now,
+        "due_kind": "",
+        "due_at": None,
+        "duplicate_of": duplicate_of if reason_code == RejectReason.DUPLICATE else None,
+    }
+    _write(
+        complaint,
+        kind=EventKind.REJECTED,
+        now=now,
+        actor=actor,
+        to_status=Status.REJECTED,
+        changes=changes,
+        reason=explanation,
+        public=True,
+        data={"reason_code": reason_code},
+    )
+    notifications.consumer_update(complaint, explanation)
+    return complaint
+
+
+@transaction.atomic
+def complaint_close(*, complaint: Complaint, actor, now: dt.datetime) -> Complaint:
+    """Close a resolved case once the consumer accepted it or the dispute window has passed."""
+    if actor is not None:
+        require(actor, complaint, Action.CLOSE)
+    window_open = complaint.dispute_until is not None and now <= complaint.dispute_until
+    if complaint.status == Status.RESOLVED and window_open and complaint.consumer_rating is None:
+        raise DomainError("Người tiêu dùng còn thời hạn phản hồi kết quả; chưa thể đóng hồ sơ.")
+    _write(
+        complaint,
+        kind=EventKind.CLOSED,
+        now=now,
+        actor=actor,
+        actor_label="" if actor else SYSTEM,
+        to_status=Status.CLOSED,
+        changes={"closed_at": now},
+        public=True,
+    )
+    return complaint
+
+
+@transaction.atomic
+def complaint_assign_officer(*, complaint: Complaint, actor, now: dt.datetime, officer) -> Complaint:
+    require(actor, complaint, Action.ASSIGN)
+    membership = getattr(officer, "membership", None)
+    if membership is None or membership.agency_id != complaint.owner_agency_id:
+        raise DomainError("Cán bộ được phân công phải thuộc cơ quan đang xử lý hồ sơ.")
+    _write(
+        complaint,
+        kind=EventKind.OFFICER_ASSIGNED,
+        now=now,
+        actor=actor,
+        changes={"assigned_officer": officer},
+        data={"officer": officer.get_username()},
+    )
+    return complaint
+
+
+@transaction.atomic
+def complaint_add_note(*, complaint: Complaint, actor, now: dt.datetime, body: str) -> Message:
+    """An internal note: staff only, never shown to the consumer."""
+    require(actor, complaint, Action.NOTE)
+    _require_text(body, "Nội dung ghi chú không được để trống.")
+    _write(complaint, kind=EventKind.NOTE, now=now, actor=actor)
+    return Message.objects.create(
+        complaint=complaint, kind=MessageKind.NOTE, author=actor, body=body, created_at=now
+    )
+
+
+@transaction.atomic
+def complaint_message_consumer(*, complaint: Complaint, actor, now: dt.datetime, body: str) -> Message:
+    require(actor, complaint, Action.MESSAGE)
+    _require_text(body, "Nội dung tin nhắn không được để trống.")
+    _write(complaint, kind=EventKind.MESSAGE, now=now, actor=actor, reason=body, public=True)
+    message = Message.objects.create(
+        complaint=complaint, kind=MessageKind.TO_CONSUMER, author=actor, body=body, created_at=now
+    )
+    notifications.consumer_update(complaint, body)
+    return message
+
+
+@transaction.atomic
+def complaint_reveal_contact(
+    *, complaint: Complaint, actor, now: dt.datetime, purpose: str
+) -> dict[str, str]:
+    """Show the consumer's personal data to staff for a stated purpose; every reveal is audited."""
+    require(actor, complaint, Action.REVEAL)
+    _require_text(purpose, "Vui lòng nêu mục đích xem thông tin cá nhân.")
+    _write(complaint, kind=EventKind.PII_REVEALED, now=now, actor=actor, reason=purpose)
+    return {
+        "consumer_name": complaint.consumer_name,
+        "phone": complaint.phone,
+        "email": complaint.email,
+        "address": complaint.address,
+    }
+
+
+# --- the consumer's side ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def complaint_consumer_reply(
+    *, complaint: Complaint, now: dt.datetime, body: str, files: Sequence[UploadedAttachment] = ()
+) -> Complaint:
+    """The consumer adds information. While the case waits for it, the resolve clock resumes with the
+    working days it had left when it paused."""
+    _require_text(body, "Vui lòng nhập nội dung bổ sung.")
+    if not complaint.is_open:
+        raise DomainError("Hồ sơ đã kết thúc; không thể bổ sung thông tin.")
+    message = Message.objects.create(
+        complaint=complaint, kind=MessageKind.FROM_CONSUMER, body=body, created_at=now
+    )
+    if complaint.status == Status.AWAITING_INFO:
+        changes = _resolve_clock(now, complaint.paused_working_days or 1)
+        _write(
+            complaint,
+            kind=EventKind.INFO_PROVIDED,
+            now=now,
+            actor_label=CONSUMER,
+            to_status=Status.IN_PROGRESS,
+            changes=changes,
+            public=True,
+        )
+    else:
+        _write(complaint, kind=EventKind.INFO_PROVIDED, now=now, actor_label=CONSUMER, public=True)
+    store_attachments(complaint=complaint, files=files, now=now, by_consumer=True, message=message)
+    notifications.agency_update(complaint, "Người tiêu dùng đã bổ sung thông tin.")
+    return complaint
+
+
+@transaction.atomic
+def complaint_dispute(*, complaint: Complaint, now: dt.datetime, reason: str) -> Complaint:
+    """The consumer disputes the outcome within the window: the case reopens with a fresh resolve clock."""
+    _require_text(reason, "Vui lòng nêu lý do không đồng ý với kết quả.")
+    if complaint.status != Status.RESOLVED:
+        raise DomainError("Chỉ có thể phản đối khi hồ sơ đã có kết quả.")
+    if complaint.dispute_until is None or now > complaint.dispute_until:
+        raise DomainError("Đã hết thời hạn 15 ngày để phản đối kết quả.")
+    changes = {**_resolve_clock(now, policy("RESOLVE_WORKING_DAYS")), "extended": False}
+    _write(
+        complaint,
+        kind=EventKind.DISPUTED,
+        now=now,
+        actor_label=CONSUMER,
+        to_status=Status.REOPENED,
+        changes=changes,
+        reason=reason,
+        public=True,
+    )
+    notifications.agency_update(complaint, "Người tiêu dùng không đồng ý với kết quả giải quyết.")
+    return complaint
+
+
+@transaction.atomic
+def complaint_rate(*, complaint: Complaint, now: dt.datetime, rating: int, comment: str = "") -> Complaint:
+    if complaint.status not in {Status.RESOLVED, Status.CLOSED}:
+        raise DomainError("Chỉ có thể đánh giá khi hồ sơ đã có kết quả.")
+    if complaint.consumer_rating is not None:
+        raise DomainError("Bạn đã đánh giá hồ sơ này.")
+    if isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 5:
+        raise DomainError("Điểm đánh giá từ 1 đến 5.")
+    _write(
+        complaint,
+        kind=EventKind.RATED,
+        now=now,
+        actor_label=CONSUMER,
+        changes={"consumer_rating": rating},
+        reason=comment,
+        public=True,
+        data={"rating": rating},
+    )
+    return complaint
+
+
+@transaction.atomic
+def complaint_withdraw(*, complaint: Complaint, now: dt.datetime, reason: str = "") -> Complaint:
+    if not complaint.is_open:
+        raise DomainError("Hồ sơ đã kết thúc.")
+    _write(
+        complaint,
+        kind=EventKind.WITHDRAWN,
+        now=now,
+        actor_label=CONSUMER,
+        to_status=Status.WITHDRAWN,
+        changes={"closed_at": now, "due_kind": "", "due_at": None},
+        reason=reason,
+        public=True,
+    )
+    notifications.agency_update(complaint, "Người tiêu dùng đã rút yêu cầu.")
+    return complaint
+
+
+# --- helpers ------------------------------------------------------------------------------------------
+
+
+def _require_text(value: str, message: str) -> None:
+    if not (value or "").strip():
+        raise DomainError(message)
+
+
+def _require_open(complaint: Complaint) -> None:
+    if complaint.status not in OPEN:
+        raise DomainError("Hồ sơ đã kết thúc hoặc đã có kết quả; không thể chuyển.")

@@ -1,0 +1,71 @@
+"""The complaint's states and the transitions allowed between them: the one table every service checks."""
+
+from django.db import models
+
+
+class Status(models.TextChoices):
+    RECEIVED = "received", "Đã tiếp nhận"
+    ACCEPTED = "accepted", "Đã thụ lý"
+    IN_PROGRESS = "in_progress", "Đang xử lý"
+    AWAITING_INFO = "awaiting_info", "Chờ người tiêu dùng bổ sung"
+    RESOLVED = "resolved", "Đã có kết quả"
+    REOPENED = "reopened", "Mở lại (người tiêu dùng không đồng ý)"
+    CLOSED = "closed", "Đã đóng"
+    REJECTED = "rejected", "Từ chối thụ lý"
+    WITHDRAWN = "withdrawn", "Người tiêu dùng rút yêu cầu"
+
+
+class Outcome(models.TextChoices):
+    SETTLED = "settled", "Hai bên thương lượng thành công"
+    REFUNDED = "refunded", "Doanh nghiệp hoàn tiền/bồi thường"
+    REPAIRED = "repaired", "Sửa chữa, đổi hàng, bảo hành"
+    EXPLAINED = "explained", "Đã giải thích, yêu cầu không có cơ sở"
+    NOT_SETTLED = "not_settled", "Không thương lượng được, hướng dẫn khởi kiện/trọng tài"
+    REFERRED = "referred", "Chuyển cơ quan xử lý vi phạm hành chính"
+
+
+class RejectReason(models.TextChoices):
+    OUT_OF_SCOPE = "out_of_scope", "Không thuộc phạm vi Luật Bảo vệ quyền lợi người tiêu dùng"
+    DUPLICATE = "duplicate", "Trùng với hồ sơ khác"
+    NO_REPLY = "no_reply", "Người tiêu dùng không bổ sung thông tin"
+
+
+class DueKind(models.TextChoices):
+    ACCEPT = "accept", "Hạn thụ lý"
+    RESOLVE = "resolve", "Hạn giải quyết"
+    CONSUMER_REPLY = "consumer_reply", "Hạn người tiêu dùng bổ sung"
+
+
+OPEN = frozenset(
+    {
+        Status.RECEIVED,
+        Status.ACCEPTED,
+        Status.IN_PROGRESS,
+        Status.AWAITING_INFO,
+        Status.REOPENED,
+    }
+)
+FINAL = frozenset({Status.CLOSED, Status.REJECTED, Status.WITHDRAWN})
+# The clock runs in every open state; it pauses only while the consumer owes information
+# (ARCHITECTURE rule 4).
+CLOCK_PAUSED = frozenset({Status.AWAITING_INFO})
+
+ALLOWED: dict[str, frozenset[str]] = {
+    Status.RECEIVED: frozenset({Status.ACCEPTED, Status.REJECTED, Status.WITHDRAWN}),
+    Status.ACCEPTED: frozenset(
+        {Status.IN_PROGRESS, Status.AWAITING_INFO, Status.RESOLVED, Status.REJECTED, Status.WITHDRAWN}
+    ),
+    Status.IN_PROGRESS: frozenset({Status.AWAITING_INFO, Status.RESOLVED, Status.REJECTED, Status.WITHDRAWN}),
+    Status.AWAITING_INFO: frozenset({Status.IN_PROGRESS, Status.REJECTED, Status.WITHDRAWN}),
+    Status.RESOLVED: frozenset({Status.CLOSED, Status.REOPENED}),
+    Status.REOPENED: frozenset(
+        {Status.IN_PROGRESS, Status.AWAITING_INFO, Status.RESOLVED, Status.REJECTED, Status.WITHDRAWN}
+    ),
+    Status.CLOSED: frozenset(),
+    Status.REJECTED: frozenset(),
+    Status.WITHDRAWN: frozenset(),
+}
+
+
+def can_move(from_status: str, to_status: str) -> bool:
+    return to_status in ALLOWED[from_status]

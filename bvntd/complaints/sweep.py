@@ -1,0 +1,84 @@
+"""The periodic deadline sweep: records "due soon" and "overdue" once per due date and notifies the owner,
+and closes resolved cases whose dispute window has passed.
+
+Rows are claimed with a compare-and-swap update, so any number of sweepers on any number of machines record
+each warning exactly once, on SQLite and PostgreSQL alike.
+"""
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+
+from bvntd.core.calendar import end_of_day, local_date
+from bvntd.core.errors import DomainError
+from bvntd.core.workdays import calendar_for
+
+from . import notifications
+from .models import Complaint, ComplaintEvent, EventKind
+from .services import SYSTEM, complaint_close
+from .states import OPEN, Status
+
+BATCH = 500
+
+
+def _not_noted(field: str) -> Q:
+    return Q(**{f"{field}__isnull": True}) | ~Q(**{field: F("due_at")})
+
+
+def sweep_deadlines(*, now: dt.datetime) -> dict[str, int]:
+    calendar = calendar_for(now)
+    soon_until = end_of_day(
+        calendar.add_working_days(local_date(now), settings.BVNTD["DUE_SOON_WORKING_DAYS"])
+    )
+    open_with_clock = Complaint.objects.filter(status__in=OPEN, due_at__isnull=False)
+    due_soon = open_with_clock.filter(due_at__gte=now, due_at__lte=soon_until).filter(
+        _not_noted("due_soon_noted_for")
+    )
+    overdue = open_with_clock.filter(due_at__lt=now).filter(_not_noted("overdue_noted_for"))
+    return {
+        "due_soon": _record(due_soon, "due_soon_noted_for", EventKind.DUE_SOON, now),
+        "overdue": _record(overdue, "overdue_noted_for", EventKind.OVERDUE, now),
+        "closed": _close_past_dispute_window(now),
+    }
+
+
+def _record(candidates, marker: str, kind: str, now: dt.datetime) -> int:
+    recorded = 0
+    for complaint in candidates.select_related("owner_agency").order_by("due_at")[:BATCH]:
+        with transaction.atomic():
+            # Claim: only the sweeper whose update changes the row records the event.
+            claimed = (
+                Complaint.objects.filter(pk=complaint.pk, due_at=complaint.due_at)
+                .filter(_not_noted(marker))
+                .update(**{marker: complaint.due_at})
+            )
+            if claimed != 1:
+                continue
+            ComplaintEvent.objects.create(
+                complaint=complaint,
+                kind=kind,
+                created_at=now,
+                actor_label=SYSTEM,
+                from_status=complaint.status,
+                to_status=complaint.status,
+                from_agency_id=complaint.owner_agency_id,
+                to_agency_id=complaint.owner_agency_id,
+                due_at=complaint.due_at,
+                data={"due_kind": complaint.due_kind},
+            )
+            notifications.deadline_warning(complaint, overdue=kind == EventKind.OVERDUE)
+            recorded += 1
+    return recorded
+
+
+def _close_past_dispute_window(now: dt.datetime) -> int:
+    closed = 0
+    for complaint in Complaint.objects.filter(status=Status.RESOLVED, dispute_until__lt=now)[:BATCH]:
+        try:
+            complaint_close(complaint=complaint, actor=None, now=now)
+        except DomainError:
+            continue  # someone else changed it meanwhile; the next sweep looks again
+        closed += 1
+    return closed

@@ -1,0 +1,272 @@
+"""The case from intake to closing, through the services, with the working-day clock."""
+
+import datetime as dt
+
+import pytest
+from django.db import DatabaseError, transaction
+
+from bvntd.complaints import services
+from bvntd.complaints.models import ComplaintEvent, Message, MessageKind
+from bvntd.complaints.states import DueKind, Outcome, RejectReason, Status
+from bvntd.core.calendar import VN_TZ
+from bvntd.core.errors import Conflict, DomainError
+
+
+def vn(year, month, day, hour=9):
+    return dt.datetime(year, month, day, hour, tzinfo=VN_TZ)
+
+
+def local_due(complaint):
+    return complaint.due_at.astimezone(VN_TZ).date()
+
+
+@pytest.mark.django_db
+def test_intake_starts_the_three_working_day_accept_clock(make_complaint):
+    complaint = make_complaint(at=vn(2026, 11, 2))  # Monday
+    assert complaint.due_kind == DueKind.ACCEPT
+    assert local_due(complaint) == dt.date(2026, 11, 5)  # Thursday: the day of receipt is not counted
+    assert complaint.calendar_version.startswith("holidays-")
+
+
+@pytest.mark.django_db
+def test_a_complaint_received_before_tet_is_due_after_it(make_complaint):
+    complaint = make_complaint(at=vn(2026, 2, 13))  # Friday before Tết (16-20/2/2026)
+    assert local_due(complaint) == dt.date(2026, 2, 25)
+
+
+@pytest.mark.django_db
+def test_accept_starts_the_fifteen_day_resolve_clock(make_complaint, personas):
+    complaint = make_complaint(at=vn(2026, 11, 2))
+    services.complaint_accept(complaint=complaint, actor=personas["canbo.sct"], now=vn(2026, 11, 3))
+    assert complaint.status == Status.ACCEPTED
+    assert complaint.due_kind == DueKind.RESOLVE
+    # 15 working days after Tue 3/11/2026; Tue 24/11 (Vietnam Culture Day in holidays 0.109) is skipped.
+    assert local_due(complaint) == dt.date(2026, 11, 25)
+
+
+@pytest.mark.django_db
+def test_asking_for_information_pauses_the_clock_and_the_reply_resumes_it(make_complaint, personas):
+    officer = personas["canbo.sct"]
+    complaint = make_complaint(at=vn(2026, 10, 1))
+    services.complaint_accept(complaint=complaint, actor=officer, now=vn(2026, 10, 1))
+    resolve_due = local_due(complaint)  # 22/10/2026
+    assert resolve_due == dt.date(2026, 10, 22)
+    services.complaint_request_info(
+        complaint=complaint, actor=officer, now=vn(2026, 10, 8), message="Vui lòng gửi ảnh hóa đơn."
+    )
+    assert complaint.status == Status.AWAITING_INFO
+    assert complaint.due_kind == DueKind.CONSUMER_REPLY
+    assert local_due(complaint) == dt.date(2026, 10, 15)  # 5 working days to reply
+    assert complaint.paused_working_days == 10  # 9/10 .. 22/10
+    services.complaint_consumer_reply(complaint=complaint, now=vn(2026, 10, 14), body="Ảnh hóa đơn đây ạ.")
+    assert complaint.status == Status.IN_PROGRESS
+    assert complaint.due_kind == DueKind.RESOLVE
+    assert local_due(complaint) == dt.date(2026, 10, 28)  # 10 working days after 14/10
+    kinds = list(complaint.events.values_list("kind", flat=True))
+    assert kinds == ["created", "accepted", "info_requested", "info_provided"]
+    assert Message.objects.filter(complaint=complaint, kind=MessageKind.FROM_CONSUMER).count() == 1
+
+
+@pytest.mark.django_db
+def test_extension_is_allowed_once_with_a_reason(make_complaint, personas):
+    officer = personas["canbo.sct"]
+    complaint = make_complaint(at=vn(2026, 10, 1))
+    services.complaint_accept(complaint=complaint, actor=officer, now=vn(2026, 10, 1))
+    with pytest.raises(DomainError):
+        services.complaint_extend(complaint=complaint, actor=officer, now=vn(2026, 10, 2), reason=" ")
+    services.complaint_extend(
+        complaint=complaint, actor=officer, now=vn(2026, 10, 2), reason="Cần giám định."
+    )
+    assert local_due(complaint) == dt.date(2026, 11, 12)  # 22/10 + 15 working days
+    with pytest.raises(DomainError, match="một lần"):
+        services.complaint_extend(complaint=complaint, actor=officer, now=vn(2026, 10, 3), reason="Lần nữa.")
+
+
+@pytest.mark.django_db
+def test_resolve_then_dispute_within_fifteen_days_reopens(make_complaint, personas):
+    officer = personas["canbo.sct"]
+    complaint = make_complaint(at=vn(2026, 10, 1))
+    services.complaint_accept(complaint=complaint, actor=officer, now=vn(2026, 10, 1))
+    services.complaint_resolve(
+        complaint=complaint,
+        actor=officer,
+        now=vn(2026, 10, 5),
+        outcome=Outcome.REFUNDED,
+        summary="Cửa hàng hoàn 5.500.000 đồng.",
+    )
+    assert complaint.status == Status.RESOLVED
+    assert complaint.due_at is None
+    # 15 days after Mon 5/10 is Tue 20/10.
+    assert complaint.dispute_until.astimezone(VN_TZ).date() == dt.date(2026, 10, 20)
+    services.complaint_dispute(complaint=complaint, now=vn(2026, 10, 20, 22), reason="Chưa nhận được tiền.")
+    assert complaint.status == Status.REOPENED
+    assert complaint.due_kind == DueKind.RESOLVE
+
+
+@pytest.mark.django_db
+def test_a_dispute_after_the_window_is_refused(make_complaint, personas):
+    officer = personas["canbo.sct"]
+    complaint = make_complaint(at=vn(2026, 10, 1))
+    services.complaint_accept(complaint=complaint, actor=officer, now=vn(2026, 10, 1))
+    services.complaint_resolve(
+        complaint=complaint,
+        actor=officer,
+        now=vn(2026, 10, 5),
+        outcome=Outcome.SETTLED,
+        summary="Đã thương lượng.",
+    )
+    with pytest.raises(DomainError, match="15 ngày"):
+        services.complaint_dispute(complaint=complaint, now=vn(2026, 10, 21), reason="Muộn.")
+
+
+@pytest.mark.django_db
+def test_close_waits_for_the_consumer_or_the_window(make_complaint, personas):
+    officer = personas["canbo.sct"]
+    complaint = make_complaint(at=vn(2026, 10, 1))
+    services.complaint_accept(complaint=complaint, actor=officer, now=vn(2026, 10, 1))
+    services.complaint_resolve(
+        complaint=complaint,
+        actor=officer,
+        now=vn(2026, 10, 5),
+        outcome=Outcome.SETTLED,
+        summary="Đã thương lượng.",
+    )
+    with pytest.raises(DomainError):
+        services.complaint_close(complaint=complaint, actor=officer, now=vn(2026, 10, 6))
+    services.complaint_rate(complaint=complaint, now=vn(2026, 10, 6), rating=5, comment="Cảm ơn")
+    services.complaint_close(complaint=complaint, actor=officer, now=vn(2026, 10, 6))
+    assert complaint.status == Status.CLOSED
+
+
+@pytest.mark.django_db
+def test_reject_for_no_reply_only_after_the_reply_deadline(make_complaint, personas):
+    officer = personas["canbo.sct"]
+    complaint = make_complaint(at=vn(2026, 10, 1))
+    services.complaint_accept(complaint=complaint, actor=officer, now=vn(2026, 10, 1))
+    services.complaint_request_info(
+        complaint=complaint, actor=officer, now=vn(2026, 10, 2), message="Cần hóa đơn."
+    )
+    with pytest.raises(DomainError):
+        services.complaint_reject(
+            complaint=complaint,
+            actor=officer,
+            now=vn(2026, 10, 5),
+            reason_code=RejectReason.NO_REPLY,
+            explanation="Không bổ sung.",
+        )
+    services.complaint_reject(
+        complaint=complaint,
+        actor=officer,
+        now=vn(2026, 10, 12),
+        reason_code=RejectReason.NO_REPLY,
+        explanation="Không bổ sung.",
+    )
+    assert complaint.status == Status.REJECTED
+
+
+@pytest.mark.django_db
+def test_reject_as_duplicate_names_the_original(make_complaint, personas):
+    officer = personas["canbo.sct"]
+    original = make_complaint()
+    complaint = make_complaint()
+    with pytest.raises(DomainError):
+        services.complaint_reject(
+            complaint=complaint,
+            actor=officer,
+            now=complaint.received_at,
+            reason_code=RejectReason.DUPLICATE,
+            explanation="Trùng.",
+        )
+    services.complaint_reject(
+        complaint=complaint,
+        actor=officer,
+        now=complaint.received_at,
+        reason_code=RejectReason.DUPLICATE,
+        explanation="Trùng.",
+        duplicate_of=original,
+    )
+    assert complaint.duplicate_of == original
+
+
+@pytest.mark.django_db
+def test_reassign_changes_the_owner_keeps_the_clock_and_needs_a_reason(make_complaint, personas):
+    from bvntd.agencies.models import Agency
+
+    officer = personas["canbo.sct"]
+    complaint = make_complaint()
+    due = complaint.due_at
+    health = Agency.objects.get(code="86-health")
+    with pytest.raises(DomainError):
+        services.complaint_reassign(
+            complaint=complaint, actor=officer, now=complaint.received_at, to_agency=health, reason=""
+        )
+    services.complaint_reassign(
+        complaint=complaint,
+        actor=officer,
+        now=complaint.received_at,
+        to_agency=health,
+        reason="Thực phẩm chức năng: thuộc Sở Y tế.",
+    )
+    assert complaint.owner_agency == health
+    assert complaint.due_at == due
+    event = complaint.events.last()
+    assert (event.from_agency.code, event.to_agency.code) == ("86-sct", "86-health")
+
+
+@pytest.mark.django_db
+def test_a_disallowed_transition_is_refused_in_vietnamese(make_complaint, personas):
+    complaint = make_complaint()
+    with pytest.raises(DomainError, match="Không thể chuyển"):
+        services.complaint_start(complaint=complaint, actor=personas["canbo.sct"], now=complaint.received_at)
+
+
+@pytest.mark.django_db
+def test_two_officers_at_once_one_wins_the_other_is_told(make_complaint, personas):
+    from bvntd.complaints.models import Complaint
+
+    complaint = make_complaint()
+    seen_by_lan = Complaint.objects.get(pk=complaint.pk)
+    seen_by_binh = Complaint.objects.get(pk=complaint.pk)
+    services.complaint_accept(complaint=seen_by_lan, actor=personas["canbo.sct"], now=complaint.received_at)
+    with pytest.raises(Conflict, match="người khác cập nhật"):
+        services.complaint_add_note(
+            complaint=seen_by_binh,
+            actor=personas["canbo2.sct"],
+            now=complaint.received_at,
+            body="Tôi cũng đang xem.",
+        )
+    fresh = Complaint.objects.get(pk=complaint.pk)
+    assert fresh.status == Status.ACCEPTED
+    # Nothing half-written: the losing note left neither an event nor a message.
+    assert fresh.events.count() == 2
+    assert not fresh.messages.exists()
+
+
+@pytest.mark.django_db
+def test_events_are_append_only_in_the_database(make_complaint):
+    complaint = make_complaint()
+    with pytest.raises(DatabaseError), transaction.atomic():
+        ComplaintEvent.objects.filter(complaint=complaint).update(reason="rewritten")
+    with pytest.raises(DatabaseError), transaction.atomic():
+        ComplaintEvent.objects.filter(complaint=complaint).delete()
+    assert complaint.events.count() == 1
+
+
+@pytest.mark.django_db
+def test_reveal_is_audited_with_its_purpose(make_complaint, personas):
+    complaint = make_complaint()
+    contact = services.complaint_reveal_contact(
+        complaint=complaint, actor=personas["canbo.sct"], now=complaint.received_at, purpose="Gọi xác minh"
+    )
+    assert contact["phone"] == "+84912345678"
+    event = complaint.events.get(kind="pii_revealed")
+    assert event.actor == personas["canbo.sct"] and event.reason == "Gọi xác minh"
+    assert not event.public
+
+
+@pytest.mark.django_db
+def test_a_withdrawn_case_accepts_no_more_information(make_complaint):
+    complaint = make_complaint()
+    services.complaint_withdraw(complaint=complaint, now=complaint.received_at, reason="Đã tự thỏa thuận.")
+    with pytest.raises(DomainError):
+        services.complaint_consumer_reply(complaint=complaint, now=complaint.received_at, body="Thêm")

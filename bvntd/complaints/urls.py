@@ -1,0 +1,18 @@
+from django.urls import path
+
+from . import views
+
+app_name = "complaints"
+urlpatterns = [
+    path("khieu-nai/moi/", views.file_complaint, name="file"),
+    path("khieu-nai/da-gui/", views.filed, name="filed"),
+    path("khieu-nai/xa-phuong/", views.communes, name="communes"),
+    path("tra-cuu/", views.lookup, name="lookup"),
+    path("tra-cuu/<str:code>/", views.track, name="track"),
+    path("tra-cuu/<str:code>/<slug:action>/", views.track, name="track_action"),
+    path("can-bo/ho-so/", views.staff_inbox, name="inbox"),
+    path("can-bo/tong-dai/moi/", views.hotline_complaint, name="hotline"),
+    path("can-bo/ho-so/<str:code>/", views.staff_case, name="case"),
+    path("can-bo/ho-so/<str:code>/tep/<int:attachment_id>/", views.staff_attachment, name="attachment"),
+    path("can-bo/ho-so/<str:code>/<slug:action>/", views.staff_action, name="action"),
+]
