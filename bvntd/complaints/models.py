@@ -170,6 +170,7 @@ class ComplaintEvent(models.Model):
         "agencies.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     reason = models.TextField(blank=True)
+    # The due date this event set (a clock started, paused, resumed or extended); null when unchanged.
     due_at = models.DateTimeField(null=True, blank=True)
     # Shown in the consumer's public timeline.
     public = models.BooleanField(default=False)

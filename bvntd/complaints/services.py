@@ -91,7 +91,8 @@ def _write(
         from_agency_id=old_owner,
         to_agency_id=complaint.owner_agency_id,
         reason=reason,
-        due_at=complaint.due_at,
+        # The due date this change set, if it set one (the history of the clock).
+        due_at=changes.get("due_at"),
         public=public,
         data=data or {},
     )

@@ -1,0 +1,77 @@
+"""The deadline sweep: due soon and overdue are recorded once per due date; resolved cases close after the
+dispute window."""
+
+import datetime as dt
+
+import pytest
+from django.core import mail
+
+from bvntd.complaints import services
+from bvntd.complaints.states import Outcome, Status
+from bvntd.complaints.sweep import sweep_deadlines
+from bvntd.core.calendar import VN_TZ
+
+
+def vn(year, month, day, hour=9):
+    return dt.datetime(year, month, day, hour, tzinfo=VN_TZ)
+
+
+@pytest.fixture(autouse=True)
+def immediate_tasks(settings):
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.mark.django_db
+def test_due_soon_then_overdue_each_recorded_once(make_complaint, django_capture_on_commit_callbacks):
+    complaint = make_complaint(at=vn(2026, 11, 2))  # accept by Thu 5/11
+    assert sweep_deadlines(now=vn(2026, 11, 3)) == {"due_soon": 0, "overdue": 0, "closed": 0}
+    with django_capture_on_commit_callbacks(execute=True):
+        first = sweep_deadlines(now=vn(2026, 11, 4, 10))
+    assert first["due_soon"] == 1
+    assert sweep_deadlines(now=vn(2026, 11, 4, 11))["due_soon"] == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        late = sweep_deadlines(now=vn(2026, 11, 6, 8))
+    assert late["overdue"] == 1
+    assert sweep_deadlines(now=vn(2026, 11, 9))["overdue"] == 0
+    kinds = list(complaint.events.values_list("kind", flat=True))
+    assert kinds == ["created", "due_soon", "overdue"]
+    # The owner was told, by mail naming the case and not the consumer.
+    subjects = [message.subject for message in mail.outbox]
+    assert any("sắp đến hạn" in s for s in subjects) and any("quá hạn" in s for s in subjects)
+    assert all("Nguyễn" not in message.body for message in mail.outbox if "hạn" in message.subject)
+
+
+@pytest.mark.django_db
+def test_a_new_due_date_can_be_warned_about_again(make_complaint, personas):
+    complaint = make_complaint(at=vn(2026, 11, 2))
+    sweep_deadlines(now=vn(2026, 11, 6, 8))  # accept deadline missed
+    services.complaint_accept(complaint=complaint, actor=personas["canbo.sct"], now=vn(2026, 11, 6, 9))
+    # The resolve clock is a new due date: it gets its own overdue event when it passes.
+    assert sweep_deadlines(now=vn(2026, 12, 31))["overdue"] == 1
+    assert complaint.events.filter(kind="overdue").count() == 2
+
+
+@pytest.mark.django_db
+def test_closed_cases_are_not_swept(make_complaint):
+    complaint = make_complaint(at=vn(2026, 11, 2))
+    services.complaint_withdraw(complaint=complaint, now=vn(2026, 11, 2, 10))
+    assert sweep_deadlines(now=vn(2026, 12, 1)) == {"due_soon": 0, "overdue": 0, "closed": 0}
+
+
+@pytest.mark.django_db
+def test_resolved_cases_close_when_the_dispute_window_has_passed(make_complaint, personas):
+    officer = personas["canbo.sct"]
+    complaint = make_complaint(at=vn(2026, 10, 1))
+    services.complaint_accept(complaint=complaint, actor=officer, now=vn(2026, 10, 1))
+    services.complaint_resolve(
+        complaint=complaint,
+        actor=officer,
+        now=vn(2026, 10, 5),
+        outcome=Outcome.SETTLED,
+        summary="Đã thương lượng.",
+    )
+    assert sweep_deadlines(now=vn(2026, 10, 20, 23))["closed"] == 0
+    assert sweep_deadlines(now=vn(2026, 10, 21, 1))["closed"] == 1
+    complaint.refresh_from_db()
+    assert complaint.status == Status.CLOSED
+    assert complaint.events.last().actor_label == "system"
