@@ -1,6 +1,7 @@
 """The JSON API, version 1: one NinjaAPI, one error shape `{"errors": [{"field", "message"}]}`."""
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -56,7 +57,10 @@ def validation_error(request, exc: NinjaValidationError):
             str(part) for part in error.get("loc", ()) if part not in {"query", "body", "path", "filters"}
         ]
         items.append(
-            {"field": ".".join(location) or None, "message": f"Giá trị không hợp lệ: {error.get('msg', '')}"}
+            {
+                "field": ".".join(location) or None,
+                "message": _("Giá trị không hợp lệ: %(detail)s") % {"detail": error.get("msg", "")},
+            }
         )
     return _errors(request, 422, items)
 
@@ -64,7 +68,7 @@ def validation_error(request, exc: NinjaValidationError):
 @api.exception_handler(AuthenticationError)
 def unauthenticated(request, exc):
     return _errors(
-        request, 401, [{"field": None, "message": "Cần mã truy cập (Authorization: Bearer …) hợp lệ."}]
+        request, 401, [{"field": None, "message": _("Cần mã truy cập (Authorization: Bearer …) hợp lệ.")}]
     )
 
 

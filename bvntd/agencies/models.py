@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Sector(models.Model):
@@ -23,20 +24,20 @@ class Sector(models.Model):
 
 
 class AgencyKind(models.TextChoices):
-    SCT = "sct", "Sở Công Thương"
-    SCT_CP = "sct_cp", "Đơn vị bảo vệ người tiêu dùng (Sở Công Thương)"
-    QLTT = "qltt", "Chi cục Quản lý thị trường"
-    HEALTH = "health", "Sở Y tế"
-    AGRI = "agri", "Sở Nông nghiệp và Môi trường"
-    SCIENCE = "science", "Sở Khoa học và Công nghệ"
-    CONSTRUCTION = "construction", "Sở Xây dựng"
-    EDUCATION = "education", "Sở Giáo dục và Đào tạo"
-    CULTURE = "culture", "Sở Văn hóa, Thể thao và Du lịch"
-    FINANCE = "finance", "Sở Tài chính"
-    POLICE = "police", "Công an tỉnh"
-    SBV = "sbv", "Ngân hàng Nhà nước (chi nhánh khu vực)"
-    NATIONAL = "national", "Bộ Công Thương (Cục Cạnh tranh và Bảo vệ người tiêu dùng)"
-    ASSOCIATION = "association", "Hội bảo vệ quyền lợi người tiêu dùng"
+    SCT = "sct", _("Sở Công Thương")
+    SCT_CP = "sct_cp", _("Đơn vị bảo vệ người tiêu dùng (Sở Công Thương)")
+    QLTT = "qltt", _("Chi cục Quản lý thị trường")
+    HEALTH = "health", _("Sở Y tế")
+    AGRI = "agri", _("Sở Nông nghiệp và Môi trường")
+    SCIENCE = "science", _("Sở Khoa học và Công nghệ")
+    CONSTRUCTION = "construction", _("Sở Xây dựng")
+    EDUCATION = "education", _("Sở Giáo dục và Đào tạo")
+    CULTURE = "culture", _("Sở Văn hóa, Thể thao và Du lịch")
+    FINANCE = "finance", _("Sở Tài chính")
+    POLICE = "police", _("Công an tỉnh")
+    SBV = "sbv", _("Ngân hàng Nhà nước (chi nhánh khu vực)")
+    NATIONAL = "national", _("Bộ Công Thương (Cục Cạnh tranh và Bảo vệ người tiêu dùng)")
+    ASSOCIATION = "association", _("Hội bảo vệ quyền lợi người tiêu dùng")
 
 
 class Agency(models.Model):
@@ -73,12 +74,12 @@ class Agency(models.Model):
 
 
 class Role(models.TextChoices):
-    OFFICER = "officer", "Cán bộ xử lý"
-    HEAD = "head", "Lãnh đạo cơ quan"
-    COORDINATOR = "coordinator", "Điều phối cấp tỉnh"
-    NATIONAL = "national", "Cơ quan quốc gia"
-    HOTLINE = "hotline", "Tổng đài viên"
-    AUDITOR = "auditor", "Kiểm toán/giám sát"
+    OFFICER = "officer", _("Cán bộ xử lý")
+    HEAD = "head", _("Lãnh đạo cơ quan")
+    COORDINATOR = "coordinator", _("Điều phối cấp tỉnh")
+    NATIONAL = "national", _("Cơ quan quốc gia")
+    HOTLINE = "hotline", _("Tổng đài viên")
+    AUDITOR = "auditor", _("Kiểm toán/giám sát")
 
 
 class Membership(models.Model):

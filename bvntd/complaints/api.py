@@ -6,6 +6,7 @@ import json
 from django.core.paginator import Paginator
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from bvntd.core.api_auth import StaffToken
@@ -204,12 +205,12 @@ def create_complaint(request: HttpRequest):
     try:
         raw = json.loads(request.body or b"null")
     except (ValueError, UnicodeDecodeError):
-        raise FieldErrors([FieldError(None, "Nội dung gửi lên không phải JSON hợp lệ.")]) from None
+        raise FieldErrors([FieldError(None, _("Nội dung gửi lên không phải JSON hợp lệ."))]) from None
     if not isinstance(raw, dict):
-        raise FieldErrors([FieldError(None, "Nội dung gửi lên phải là một đối tượng JSON.")])
+        raise FieldErrors([FieldError(None, _("Nội dung gửi lên phải là một đối tượng JSON."))])
     key = request.headers.get("Idempotency-Key", "").strip()
     if len(key) > 100:
-        raise FieldErrors([FieldError("Idempotency-Key", "Tối đa 100 ký tự.")])
+        raise FieldErrors([FieldError("Idempotency-Key", _("Tối đa 100 ký tự."))])
     now = timezone.now()
     data = parse_intake(raw, today=timezone.localdate(now))
     complaint, created = services.complaint_submit(

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.utils.translation import gettext as _
 
 from bvntd.core.errors import FieldError, FieldErrors
 
@@ -40,16 +41,25 @@ def check_uploads(files, *, field: str = "attachments") -> list[UploadedAttachme
     errors: list[FieldError] = []
     checked: list[UploadedAttachment] = []
     if len(files) > per_upload:
-        raise FieldErrors([FieldError(field, f"Tối đa {per_upload} tệp mỗi lần gửi.")])
+        raise FieldErrors([FieldError(field, _("Tối đa %(n)s tệp mỗi lần gửi.") % {"n": per_upload})])
     for upload in files:
         name = (upload.name or "tep")[-200:]
         if upload.size > limit:
-            errors.append(FieldError(field, f"Tệp “{name}” vượt quá {limit // (1024 * 1024)} MB."))
+            errors.append(
+                FieldError(
+                    field,
+                    _("Tệp “%(name)s” vượt quá %(mb)s MB.") % {"name": name, "mb": limit // (1024 * 1024)},
+                )
+            )
             continue
         content = upload.read()
         kind = sniff(content)
         if kind is None:
-            errors.append(FieldError(field, f"Tệp “{name}” không phải ảnh (JPEG, PNG, WebP) hoặc PDF."))
+            errors.append(
+                FieldError(
+                    field, _("Tệp “%(name)s” không phải ảnh (JPEG, PNG, WebP) hoặc PDF.") % {"name": name}
+                )
+            )
             continue
         checked.append(UploadedAttachment(name, content, *kind))
     if errors:

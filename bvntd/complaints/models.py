@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from bvntd.core.fields import EncryptedTextField
 
@@ -10,9 +11,9 @@ from .states import FINAL, OPEN, DueKind, Outcome, RejectReason, Status
 
 
 class Channel(models.TextChoices):
-    WEB = "web", "Cổng trực tuyến"
-    HOTLINE = "hotline", "Tổng đài"
-    API = "api", "API"
+    WEB = "web", _("Cổng trực tuyến")
+    HOTLINE = "hotline", _("Tổng đài")
+    API = "api", _("API")
 
 
 class ComplaintQuerySet(models.QuerySet):
@@ -130,25 +131,25 @@ class Complaint(models.Model):
 
 
 class EventKind(models.TextChoices):
-    CREATED = "created", "Tiếp nhận hồ sơ"
-    ACCEPTED = "accepted", "Thụ lý"
-    STARTED = "started", "Bắt đầu xử lý"
-    INFO_REQUESTED = "info_requested", "Yêu cầu bổ sung thông tin"
-    INFO_PROVIDED = "info_provided", "Người tiêu dùng bổ sung thông tin"
-    REASSIGNED = "reassigned", "Chuyển cơ quan xử lý"
-    OFFICER_ASSIGNED = "officer_assigned", "Phân công cán bộ"
-    EXTENDED = "extended", "Gia hạn giải quyết"
-    RESOLVED = "resolved", "Có kết quả giải quyết"
-    REJECTED = "rejected", "Từ chối thụ lý"
-    WITHDRAWN = "withdrawn", "Người tiêu dùng rút yêu cầu"
-    DISPUTED = "disputed", "Người tiêu dùng không đồng ý kết quả"
-    RATED = "rated", "Người tiêu dùng đánh giá kết quả"
-    CLOSED = "closed", "Đóng hồ sơ"
-    NOTE = "note", "Ghi chú nội bộ"
-    MESSAGE = "message", "Tin nhắn gửi người tiêu dùng"
-    DUE_SOON = "due_soon", "Sắp đến hạn"
-    OVERDUE = "overdue", "Quá hạn"
-    PII_REVEALED = "pii_revealed", "Xem thông tin cá nhân"
+    CREATED = "created", _("Tiếp nhận hồ sơ")
+    ACCEPTED = "accepted", _("Thụ lý")
+    STARTED = "started", _("Bắt đầu xử lý")
+    INFO_REQUESTED = "info_requested", _("Yêu cầu bổ sung thông tin")
+    INFO_PROVIDED = "info_provided", _("Người tiêu dùng bổ sung thông tin")
+    REASSIGNED = "reassigned", _("Chuyển cơ quan xử lý")
+    OFFICER_ASSIGNED = "officer_assigned", _("Phân công cán bộ")
+    EXTENDED = "extended", _("Gia hạn giải quyết")
+    RESOLVED = "resolved", _("Có kết quả giải quyết")
+    REJECTED = "rejected", _("Từ chối thụ lý")
+    WITHDRAWN = "withdrawn", _("Người tiêu dùng rút yêu cầu")
+    DISPUTED = "disputed", _("Người tiêu dùng không đồng ý kết quả")
+    RATED = "rated", _("Người tiêu dùng đánh giá kết quả")
+    CLOSED = "closed", _("Đóng hồ sơ")
+    NOTE = "note", _("Ghi chú nội bộ")
+    MESSAGE = "message", _("Tin nhắn gửi người tiêu dùng")
+    DUE_SOON = "due_soon", _("Sắp đến hạn")
+    OVERDUE = "overdue", _("Quá hạn")
+    PII_REVEALED = "pii_revealed", _("Xem thông tin cá nhân")
 
 
 class ComplaintEvent(models.Model):
@@ -185,9 +186,9 @@ class ComplaintEvent(models.Model):
 
 
 class MessageKind(models.TextChoices):
-    NOTE = "note", "Ghi chú nội bộ"
-    TO_CONSUMER = "to_consumer", "Gửi người tiêu dùng"
-    FROM_CONSUMER = "from_consumer", "Từ người tiêu dùng"
+    NOTE = "note", _("Ghi chú nội bộ")
+    TO_CONSUMER = "to_consumer", _("Gửi người tiêu dùng")
+    FROM_CONSUMER = "from_consumer", _("Từ người tiêu dùng")
 
 
 class Message(models.Model):

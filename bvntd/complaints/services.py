@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.utils.translation import gettext as _
 
 from bvntd.agencies.models import Agency, Sector
 from bvntd.agencies.queries import intake_owner
@@ -67,8 +68,8 @@ def _write(
     if to_status is not None and to_status != old_status:
         if not can_move(old_status, to_status):
             raise DomainError(
-                f"Không thể chuyển hồ sơ từ trạng thái “{Status(old_status).label}” sang "
-                f"“{Status(to_status).label}”."
+                _("Không thể chuyển hồ sơ từ trạng thái “%(old)s” sang “%(new)s”.")
+                % {"old": Status(old_status).label, "new": Status(to_status).label}
             )
         changes["status"] = to_status
     changes["updated_at"] = now
@@ -256,7 +257,7 @@ def complaint_start(*, complaint: Complaint, actor, now: dt.datetime) -> Complai
 def complaint_request_info(*, complaint: Complaint, actor, now: dt.datetime, message: str) -> Complaint:
     """Ask the consumer for information. The resolve clock pauses with the working days it had left."""
     require(actor, complaint, Action.REQUEST_INFO)
-    _require_text(message, "Vui lòng ghi rõ thông tin cần bổ sung.")
+    _require_text(message, _("Vui lòng ghi rõ thông tin cần bổ sung."))
     calendar = calendar_for(now)
     left = calendar.working_days_between(local_date(now), local_date(complaint.resolve_due_at or now))
     changes = {
@@ -290,7 +291,7 @@ def complaint_reassign(
     """Hand the case to another agency. The consumer's clock keeps running (nothing is reset)."""
     require(actor, complaint, Action.REASSIGN)
     _require_open(complaint)
-    _require_text(reason, "Vui lòng nêu lý do chuyển hồ sơ.")
+    _require_text(reason, _("Vui lòng nêu lý do chuyển hồ sơ."))
     if to_agency.pk == complaint.owner_agency_id:
         raise DomainError("Hồ sơ đang thuộc cơ quan này.")
     if not to_agency.is_active:
@@ -312,7 +313,7 @@ def complaint_reassign(
 def complaint_extend(*, complaint: Complaint, actor, now: dt.datetime, reason: str) -> Complaint:
     """One extension of the resolve deadline, with a reason (DOMAIN.md default: 15 working days, once)."""
     require(actor, complaint, Action.EXTEND)
-    _require_text(reason, "Vui lòng nêu lý do gia hạn.")
+    _require_text(reason, _("Vui lòng nêu lý do gia hạn."))
     if complaint.extended:
         raise DomainError("Hồ sơ đã được gia hạn một lần; không thể gia hạn thêm.")
     if complaint.due_kind != DueKind.RESOLVE or complaint.status not in OPEN - CLOCK_PAUSED:
@@ -344,7 +345,7 @@ def complaint_resolve(
     require(actor, complaint, Action.RESOLVE)
     if outcome not in Outcome.values:
         raise DomainError("Vui lòng chọn kết quả giải quyết.")
-    _require_text(summary, "Vui lòng tóm tắt kết quả giải quyết.")
+    _require_text(summary, _("Vui lòng tóm tắt kết quả giải quyết."))
     calendar = calendar_for(now)
     # The consumer may dispute the outcome within 15 days (Civil Code Art.147-148 counting).
     dispute_until = end_of_day(calendar.end_of_period(local_date(now), policy("DISPUTE_WINDOW_DAYS")))
@@ -385,7 +386,7 @@ def complaint_reject(
     require(actor, complaint, Action.REJECT)
     if reason_code not in RejectReason.values:
         raise DomainError("Vui lòng chọn lý do từ chối.")
-    _require_text(explanation, "Vui lòng giải thích lý do từ chối cho người tiêu dùng.")
+    _require_text(explanation, _("Vui lòng giải thích lý do từ chối cho người tiêu dùng."))
     if reason_code == RejectReason.DUPLICATE and (duplicate_of is None or duplicate_of.pk == complaint.pk):
         raise DomainError("Vui lòng nhập mã hồ sơ bị trùng (khác hồ sơ này).")
     if reason_code == RejectReason.NO_REPLY and not (
@@ -456,7 +457,7 @@ def complaint_assign_officer(*, complaint: Complaint, actor, now: dt.datetime, o
 def complaint_add_note(*, complaint: Complaint, actor, now: dt.datetime, body: str) -> Message:
     """An internal note: staff only, never shown to the consumer."""
     require(actor, complaint, Action.NOTE)
-    _require_text(body, "Nội dung ghi chú không được để trống.")
+    _require_text(body, _("Nội dung ghi chú không được để trống."))
     _write(complaint, kind=EventKind.NOTE, now=now, actor=actor)
     return Message.objects.create(
         complaint=complaint, kind=MessageKind.NOTE, author=actor, body=body, created_at=now
@@ -466,7 +467,7 @@ def complaint_add_note(*, complaint: Complaint, actor, now: dt.datetime, body: s
 @transaction.atomic
 def complaint_message_consumer(*, complaint: Complaint, actor, now: dt.datetime, body: str) -> Message:
     require(actor, complaint, Action.MESSAGE)
-    _require_text(body, "Nội dung tin nhắn không được để trống.")
+    _require_text(body, _("Nội dung tin nhắn không được để trống."))
     _write(complaint, kind=EventKind.MESSAGE, now=now, actor=actor, reason=body, public=True)
     message = Message.objects.create(
         complaint=complaint, kind=MessageKind.TO_CONSUMER, author=actor, body=body, created_at=now
@@ -481,7 +482,7 @@ def complaint_reveal_contact(
 ) -> dict[str, str]:
     """Show the consumer's personal data to staff for a stated purpose; every reveal is audited."""
     require(actor, complaint, Action.REVEAL)
-    _require_text(purpose, "Vui lòng nêu mục đích xem thông tin cá nhân.")
+    _require_text(purpose, _("Vui lòng nêu mục đích xem thông tin cá nhân."))
     _write(complaint, kind=EventKind.PII_REVEALED, now=now, actor=actor, reason=purpose)
     return {
         "consumer_name": complaint.consumer_name,
@@ -500,7 +501,7 @@ def complaint_consumer_reply(
 ) -> Complaint:
     """The consumer adds information. While the case waits for it, the resolve clock resumes with the
     working days it had left when it paused."""
-    _require_text(body, "Vui lòng nhập nội dung bổ sung.")
+    _require_text(body, _("Vui lòng nhập nội dung bổ sung."))
     if not complaint.is_open:
         raise DomainError("Hồ sơ đã kết thúc; không thể bổ sung thông tin.")
     message = Message.objects.create(
@@ -527,7 +528,7 @@ def complaint_consumer_reply(
 @transaction.atomic
 def complaint_dispute(*, complaint: Complaint, now: dt.datetime, reason: str) -> Complaint:
     """The consumer disputes the outcome within the window: the case reopens with a fresh resolve clock."""
-    _require_text(reason, "Vui lòng nêu lý do không đồng ý với kết quả.")
+    _require_text(reason, _("Vui lòng nêu lý do không đồng ý với kết quả."))
     if complaint.status != Status.RESOLVED:
         raise DomainError("Chỉ có thể phản đối khi hồ sơ đã có kết quả.")
     if complaint.dispute_until is None or now > complaint.dispute_until:

@@ -1,39 +1,40 @@
 """The complaint's states and the transitions allowed between them: the one table every service checks."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Status(models.TextChoices):
-    RECEIVED = "received", "Đã tiếp nhận"
-    ACCEPTED = "accepted", "Đã thụ lý"
-    IN_PROGRESS = "in_progress", "Đang xử lý"
-    AWAITING_INFO = "awaiting_info", "Chờ người tiêu dùng bổ sung"
-    RESOLVED = "resolved", "Đã có kết quả"
-    REOPENED = "reopened", "Mở lại (người tiêu dùng không đồng ý)"
-    CLOSED = "closed", "Đã đóng"
-    REJECTED = "rejected", "Từ chối thụ lý"
-    WITHDRAWN = "withdrawn", "Người tiêu dùng rút yêu cầu"
+    RECEIVED = "received", _("Đã tiếp nhận")
+    ACCEPTED = "accepted", _("Đã thụ lý")
+    IN_PROGRESS = "in_progress", _("Đang xử lý")
+    AWAITING_INFO = "awaiting_info", _("Chờ người tiêu dùng bổ sung")
+    RESOLVED = "resolved", _("Đã có kết quả")
+    REOPENED = "reopened", _("Mở lại (người tiêu dùng không đồng ý)")
+    CLOSED = "closed", _("Đã đóng")
+    REJECTED = "rejected", _("Từ chối thụ lý")
+    WITHDRAWN = "withdrawn", _("Người tiêu dùng rút yêu cầu")
 
 
 class Outcome(models.TextChoices):
-    SETTLED = "settled", "Hai bên thương lượng thành công"
-    REFUNDED = "refunded", "Doanh nghiệp hoàn tiền/bồi thường"
-    REPAIRED = "repaired", "Sửa chữa, đổi hàng, bảo hành"
-    EXPLAINED = "explained", "Đã giải thích, yêu cầu không có cơ sở"
-    NOT_SETTLED = "not_settled", "Không thương lượng được, hướng dẫn khởi kiện/trọng tài"
-    REFERRED = "referred", "Chuyển cơ quan xử lý vi phạm hành chính"
+    SETTLED = "settled", _("Hai bên thương lượng thành công")
+    REFUNDED = "refunded", _("Doanh nghiệp hoàn tiền/bồi thường")
+    REPAIRED = "repaired", _("Sửa chữa, đổi hàng, bảo hành")
+    EXPLAINED = "explained", _("Đã giải thích, yêu cầu không có cơ sở")
+    NOT_SETTLED = "not_settled", _("Không thương lượng được, hướng dẫn khởi kiện/trọng tài")
+    REFERRED = "referred", _("Chuyển cơ quan xử lý vi phạm hành chính")
 
 
 class RejectReason(models.TextChoices):
-    OUT_OF_SCOPE = "out_of_scope", "Không thuộc phạm vi Luật Bảo vệ quyền lợi người tiêu dùng"
-    DUPLICATE = "duplicate", "Trùng với hồ sơ khác"
-    NO_REPLY = "no_reply", "Người tiêu dùng không bổ sung thông tin"
+    OUT_OF_SCOPE = "out_of_scope", _("Không thuộc phạm vi Luật Bảo vệ quyền lợi người tiêu dùng")
+    DUPLICATE = "duplicate", _("Trùng với hồ sơ khác")
+    NO_REPLY = "no_reply", _("Người tiêu dùng không bổ sung thông tin")
 
 
 class DueKind(models.TextChoices):
-    ACCEPT = "accept", "Hạn thụ lý"
-    RESOLVE = "resolve", "Hạn giải quyết"
-    CONSUMER_REPLY = "consumer_reply", "Hạn người tiêu dùng bổ sung"
+    ACCEPT = "accept", _("Hạn thụ lý")
+    RESOLVE = "resolve", _("Hạn giải quyết")
+    CONSUMER_REPLY = "consumer_reply", _("Hạn người tiêu dùng bổ sung")
 
 
 OPEN = frozenset(

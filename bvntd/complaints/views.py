@@ -3,6 +3,7 @@ the request, call a service or a query, and render."""
 
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -215,7 +216,8 @@ def _consumer_action(request, complaint, action: str, data: dict) -> None:
 def staff_inbox(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     filters = InboxFilters.from_params(request.GET)
-    page = Paginator(inbox(request.user, filters, now=now), 25).get_page(request.GET.get("page"))
+    page_size = settings.BVNTD["INBOX_PAGE_SIZE"]
+    page = Paginator(inbox(request.user, filters, now=now), page_size).get_page(request.GET.get("page"))
     calendar = calendar_for(now)
     rows = [(complaint, days_left(complaint, now, calendar)) for complaint in page.object_list]
     query = request.GET.copy()

@@ -2,11 +2,12 @@
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class OverrideKind(models.TextChoices):
-    DAY_OFF = "day_off", "Ngày nghỉ bổ sung"
-    WORKING_DAY = "working_day", "Ngày làm việc bù"
+    DAY_OFF = "day_off", _("Ngày nghỉ bổ sung")
+    WORKING_DAY = "working_day", _("Ngày làm việc bù")
 
 
 class CalendarOverride(models.Model):

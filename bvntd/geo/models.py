@@ -6,11 +6,12 @@ for fast display, and `UnitVersion` keeps every effective-dated state of a unit 
 """
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class UnitLevel(models.TextChoices):
-    PROVINCE = "province", "Tỉnh/thành phố"
-    COMMUNE = "commune", "Xã/phường/đặc khu"
+    PROVINCE = "province", _("Tỉnh/thành phố")
+    COMMUNE = "commune", _("Xã/phường/đặc khu")
 
 
 class Province(models.Model):
