@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
@@ -21,6 +22,10 @@ class Sector(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def label(self) -> str:
+        return self.name_en if get_language() == "en" and self.name_en else self.name
 
 
 class AgencyKind(models.TextChoices):
@@ -71,6 +76,10 @@ class Agency(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def label(self) -> str:
+        return self.name_en if get_language() == "en" and self.name_en else self.name
 
 
 class Role(models.TextChoices):

@@ -11,7 +11,15 @@ from .models import Complaint
 from .states import Outcome, RejectReason, Status
 
 
-class ActionForm(forms.Form):
+class Form(forms.Form):
+    """Labels without Django's trailing colon, like the intake form."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class ActionForm(Form):
     """Carries the case version the person saw: a stale form loses to the edit that came first."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
@@ -188,26 +196,35 @@ ACTION_FORMS: dict[str, tuple[type[ActionForm], str]] = {
 }
 
 
-class ConsumerReplyForm(forms.Form):
+class ConsumerReplyForm(Form):
     body = _text_field(_("Nội dung bổ sung"), max_length=20000)
 
 
-class RateForm(forms.Form):
+RATINGS = [
+    (5, _("5 – Rất hài lòng")),
+    (4, _("4 – Hài lòng")),
+    (3, _("3 – Bình thường")),
+    (2, _("2 – Không hài lòng")),
+    (1, _("1 – Rất không hài lòng")),
+]
+
+
+class RateForm(Form):
     rating = forms.TypedChoiceField(
-        choices=[(i, str(i)) for i in range(5, 0, -1)], coerce=int, label=_("Mức độ hài lòng (1–5)")
+        choices=RATINGS, coerce=int, widget=forms.RadioSelect, label=_("Bạn hài lòng với kết quả ở mức nào?")
     )
     comment = _text_field(_("Nhận xét"), max_length=2000, required=False)
 
 
-class DisputeForm(forms.Form):
+class DisputeForm(Form):
     reason = _text_field(_("Lý do không đồng ý"), max_length=5000)
 
 
-class WithdrawForm(forms.Form):
+class WithdrawForm(Form):
     reason = _text_field(_("Lý do rút yêu cầu"), max_length=2000, required=False)
     confirm = forms.BooleanField(label=_("Tôi xác nhận rút yêu cầu; hồ sơ sẽ kết thúc."))
 
 
-class LookupForm(forms.Form):
+class LookupForm(Form):
     tracking_code = forms.CharField(label=_("Mã hồ sơ"), max_length=20)
     contact = forms.CharField(label=_("Số điện thoại hoặc thư điện tử đã khai"), max_length=254)

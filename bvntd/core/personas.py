@@ -55,9 +55,10 @@ def create_personas(*, password: str | None = DEMO_PASSWORD) -> dict:
     users = {}
     user_model = get_user_model()
     for persona in PERSONAS:
-        first, _, last = persona.full_name.rpartition(" ")
+        # Vietnamese names read family name first: keep the whole name in one field so that
+        # get_full_name() does not reorder it into "Lan Nguyễn Thị".
         user, created = user_model.objects.get_or_create(
-            username=persona.username, defaults={"first_name": last, "last_name": first}
+            username=persona.username, defaults={"first_name": persona.full_name}
         )
         if created:
             if password:

@@ -6,6 +6,7 @@ for fast display, and `UnitVersion` keeps every effective-dated state of a unit 
 """
 
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
@@ -14,7 +15,17 @@ class UnitLevel(models.TextChoices):
     COMMUNE = "commune", _("Xã/phường/đặc khu")
 
 
-class Province(models.Model):
+class EnglishNameMixin:
+    """`label`: the full name in the language of the request (the map has English names)."""
+
+    @property
+    def label(self) -> str:
+        if get_language() == "en" and self.full_name_en:
+            return self.full_name_en
+        return self.full_name
+
+
+class Province(EnglishNameMixin, models.Model):
     code = models.CharField(max_length=2, primary_key=True)
     name = models.CharField(max_length=100)
     name_en = models.CharField(max_length=100)
@@ -33,7 +44,7 @@ class Province(models.Model):
         return self.full_name
 
 
-class Commune(models.Model):
+class Commune(EnglishNameMixin, models.Model):
     code = models.CharField(max_length=5, primary_key=True)
     province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="communes")
     name = models.CharField(max_length=100)

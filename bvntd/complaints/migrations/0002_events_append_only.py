@@ -40,13 +40,15 @@ SQLITE_REVERSE = [
 def forward(apps, schema_editor):
     statements = [POSTGRES_FORWARD] if schema_editor.connection.vendor == "postgresql" else SQLITE_FORWARD
     for statement in statements:
-        schema_editor.execute(statement)
+        # params=None: the SQL holds a literal "%", which must not be read as a placeholder.
+        schema_editor.execute(statement, params=None)
 
 
 def reverse(apps, schema_editor):
     statements = [POSTGRES_REVERSE] if schema_editor.connection.vendor == "postgresql" else SQLITE_REVERSE
     for statement in statements:
-        schema_editor.execute(statement)
+        # params=None: the SQL holds a literal "%", which must not be read as a placeholder.
+        schema_editor.execute(statement, params=None)
 
 
 class Migration(migrations.Migration):

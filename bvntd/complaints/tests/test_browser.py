@@ -1,0 +1,316 @@
+"""The main journey in a real browser: a consumer files a complaint from a phone, an officer works it on a
+desktop, they exchange information, the officer records a result and the consumer rates it.
+
+Runs headless Chromium (Debian's `chromium` package) through Playwright against the real app started by
+`bvntd.core.testing.live_app` (gunicorn, DEBUG off, a fresh database). Screenshots of every step go to
+test-results/browser/. Set BVNTD_SKIP_BROWSER=1 to skip when no Chromium is installed.
+"""
+
+import datetime as dt
+import os
+import re
+import struct
+import zlib
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from bvntd.core.personas import DEMO_PASSWORD
+from bvntd.core.testing.live_app import REPO_ROOT
+from bvntd.core.testing.live_app import live_app as start_live_app
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path(os.environ.get("BVNTD_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SCREENSHOTS = REPO_ROOT / "test-results" / "browser"
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+TIMEOUT_MS = 15_000
+
+DESCRIPTION = (
+    "Tôi mua điện thoại Galaxy A55 ngày hôm đó, về nhà thì màn hình bị sọc xanh. "
+    "Cửa hàng hẹn đổi máy nhưng sau hai tuần vẫn không đổi, cũng không trả lời tin nhắn."
+)
+INFO_REQUEST = "Vui lòng gửi ảnh hóa đơn mua hàng và phiếu bảo hành."
+CONSUMER_REPLY = "Tôi đã gửi kèm ảnh hóa đơn số 0012345; phiếu bảo hành bị cửa hàng giữ lại."
+RESOLUTION = (
+    "Cửa hàng đã đồng ý đổi máy mới cùng loại trong ngày 05/12; người tiêu dùng nhận máy tại cửa hàng."
+)
+
+
+def _require_chromium() -> None:
+    if CHROMIUM.exists():
+        return
+    message = (
+        f"Chromium not found at {CHROMIUM}: install it with `apt-get install chromium` "
+        "(or point BVNTD_CHROMIUM at a Chromium binary); BVNTD_SKIP_BROWSER=1 skips the browser tests."
+    )
+    if os.environ.get("BVNTD_SKIP_BROWSER") == "1":
+        pytest.skip(message)
+    pytest.fail(message, pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def live_app():
+    """The real app in gunicorn with its own database; see bvntd/core/testing/live_app.py."""
+    _require_chromium()
+    with start_live_app() as app:
+        yield app
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    _require_chromium()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def screenshots():
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for old in SCREENSHOTS.glob("*.png"):
+        old.unlink()
+
+    def shoot(page, name: str) -> None:
+        page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
+
+    return shoot
+
+
+def png_bytes(width: int = 24, height: int = 16) -> bytes:
+    """A small but real PNG (a red-to-blue gradient), built by hand so the test needs no image library."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    rows = b"".join(
+        b"\x00" + b"".join(bytes((255 - x * 10, 40, x * 10)) for x in range(width)) for _ in range(height)
+    )
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8-bit RGB
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
+
+
+def test_consumer_files_officer_resolves_consumer_rates(live_app, chromium, screenshots):
+    expect.set_options(timeout=TIMEOUT_MS)
+    consumer_context = chromium.new_context(viewport=PHONE, locale="vi-VN", has_touch=True, is_mobile=True)
+    officer_context = chromium.new_context(viewport=DESKTOP, locale="vi-VN")
+    consumer = consumer_context.new_page()
+    officer = officer_context.new_page()
+    problems: list[str] = []
+    for who, page in (("consumer", consumer), ("officer", officer)):
+        page.set_default_timeout(TIMEOUT_MS)
+        _watch(page, who, problems)
+    try:
+        code = _consumer_files(live_app.url, consumer, screenshots)
+        _consumer_looks_up(live_app.url, consumer, code, screenshots)
+        _officer_accepts_and_asks(live_app.url, officer, code, screenshots)
+        _consumer_replies(consumer, screenshots)
+        _officer_resolves(officer, screenshots)
+        _consumer_rates(consumer, screenshots)
+        officer.reload()
+        expect(officer.locator("dl.facts")).to_contain_text("5/5")
+        assert not problems, "\n".join(problems)
+    except BaseException:
+        for name, page in (("consumer", consumer), ("officer", officer)):
+            if not page.is_closed() and page.url != "about:blank":
+                page.screenshot(path=SCREENSHOTS / f"failure-{name}.png", full_page=True)
+        print("Browser problems:", *problems, sep="\n  ")
+        print(f"gunicorn log ({live_app.log_path}):\n{live_app.log()}")
+        raise
+    finally:
+        consumer_context.close()
+        officer_context.close()
+
+
+def _watch(page, who: str, problems: list[str]) -> None:
+    """Collect what a person would not see but should not happen: script errors, failed requests."""
+
+    def on_console(message) -> None:
+        # A failed load shows up here too; on_response judges those.
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):
+            problems.append(f"{who} console: {message.text}")
+
+    def on_response(response) -> None:
+        if response.status < 400 or response.status == 422:  # 422: a form sent back with its errors
+            return
+        if response.url.endswith("/favicon.ico"):  # the site has no icon yet
+            return
+        problems.append(f"{who} got {response.status} for {response.url}")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: problems.append(f"{who} page error: {error}"))
+    page.on("response", on_response)
+
+
+def _consumer_files(base_url: str, page, shoot) -> str:
+    page.goto(f"{base_url}/khieu-nai/moi/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Gửi khiếu nại")
+    # The stylesheet and htmx are served (DEBUG is off, so this is WhiteNoise reading STATIC_ROOT).
+    for asset in ("bvntd/app.css", "bvntd/htmx.min.js"):
+        response = page.request.get(f"{base_url}/static/{asset}")
+        assert response.ok, (
+            f"/static/{asset} answered {response.status}: collectstatic did not collect it "
+            "(bvntd/static/ is not an app's static/ folder: it needs STATICFILES_DIRS)"
+        )
+
+    purchased = (dt.date.today() - dt.timedelta(days=20)).strftime("%d/%m/%Y")
+    page.locator("#id_consumer_name").fill("Nguyễn Thị Thu Hà")
+    page.locator("#id_phone").fill("0912 345")  # too short: refused
+    page.locator("#id_province_code").select_option("86")
+    # htmx replaces the commune options with those of Vĩnh Long.
+    communes = page.locator("#id_commune_code option")
+    expect(communes.nth(1)).to_be_attached()
+    expect(page.locator("#id_commune_code")).to_contain_text("Phường Phú Khương")
+    page.locator("#id_commune_code").select_option(label="Phường Phú Khương")
+    page.locator("#id_business_name").fill("Cửa hàng Điện thoại Minh Phát")
+    page.locator("#id_description").fill(DESCRIPTION)
+    page.locator("#id_amount_vnd").fill("1.500.000")
+    page.locator("#id_purchased_on").fill(purchased)
+    page.locator("#id_desired_outcome").fill("Đổi máy mới hoặc hoàn lại tiền.")
+    page.get_by_role("radio", name="Đã yêu cầu").check()
+    attach = {"name": "hoa-don.png", "mimeType": "image/png", "buffer": png_bytes()}
+    page.locator("#id_attachments").set_input_files(attach)
+    shoot(page, "01-consumer-form-filled")
+    submit = page.locator("main").get_by_role("button", name="Gửi khiếu nại")
+    submit.click()
+
+    # Sent back: the summary names both problems, and what was typed is still there.
+    summary = page.locator(".error-summary")
+    expect(summary).to_be_visible()
+    expect(summary).to_contain_text("Số điện thoại không hợp lệ.")
+    expect(summary).to_contain_text("Cần có sự đồng ý xử lý dữ liệu cá nhân")
+    expect(page.locator("#id_phone")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#id_consumer_name")).to_have_value("Nguyễn Thị Thu Hà")
+    expect(page.locator("#id_phone")).to_have_value("0912 345")
+    expect(page.locator("#id_province_code")).to_have_value("86")
+    expect(page.locator("#id_commune_code option:checked")).to_have_text("Phường Phú Khương")
+    expect(page.locator("#id_business_name")).to_have_value("Cửa hàng Điện thoại Minh Phát")
+    expect(page.locator("#id_description")).to_have_value(DESCRIPTION)
+    expect(page.locator("#id_amount_vnd")).to_have_value("1.500.000")
+    expect(page.locator("#id_purchased_on")).to_have_value(purchased)
+    expect(page.get_by_role("radio", name="Đã yêu cầu")).to_be_checked()
+    expect(page.locator("#id_consent")).not_to_be_checked()
+    shoot(page, "02-consumer-form-errors")
+
+    page.locator("#id_phone").fill("0912 345 678")
+    page.locator("#id_consent").check()
+    # A browser never keeps a chosen file across a page load: the photo has to be chosen again.
+    expect(page.locator("#id_attachments")).to_have_value("")
+    page.locator("#id_attachments").set_input_files(attach)
+    submit.click()
+
+    tracking = page.get_by_test_id("tracking-code")
+    expect(tracking).to_have_text(re.compile(r"^[A-Z]{2}-[0-9A-Z]{4}-[0-9A-Z]{4}$"))
+    code = tracking.inner_text().strip()
+    shoot(page, "03-consumer-filed")
+    return code
+
+
+def _consumer_looks_up(base_url: str, page, code: str, shoot) -> None:
+    page.goto(f"{base_url}/tra-cuu/")
+    page.locator("#id_tracking_code").fill(code.lower())  # as typed on a phone keyboard
+    page.locator("#id_contact").fill("0912 345 678")
+    page.locator("main").get_by_role("button", name="Tra cứu").click()
+    expect(page).to_have_url(f"{base_url}/tra-cuu/{code}/")
+    expect(page.get_by_test_id("status")).to_have_text("Đã tiếp nhận")
+    expect(page.get_by_test_id("timeline")).to_contain_text("Tiếp nhận hồ sơ")
+    shoot(page, "04-consumer-tracking-received")
+
+
+def _officer_accepts_and_asks(base_url: str, page, code: str, shoot) -> None:
+    page.goto(f"{base_url}/dang-nhap/")
+    page.locator("#id_username").fill("canbo.sct")
+    page.locator("#id_password").fill(DEMO_PASSWORD)
+    page.locator("main").get_by_role("button", name="Đăng nhập").click()
+    expect(page).to_have_url(f"{base_url}/can-bo/ho-so/")
+    expect(page.locator("table.inbox")).to_contain_text(code)
+
+    # Typed without diacritics, as most people search; the description says "điện thoại".
+    page.locator("input[name=q]").fill("dien thoai")
+    page.locator("form.filters").get_by_role("button", name="Lọc").click()
+    expect(page).to_have_url(re.compile(r"[?&]q=dien\+thoai"))
+    case_link = page.locator("table.inbox").get_by_role("link", name=code)
+    expect(case_link).to_be_visible()
+    shoot(page, "05-officer-inbox-search")
+    case_link.click()
+    expect(page.get_by_test_id("status")).to_have_text("Đã tiếp nhận")
+    expect(page.locator(".description")).to_contain_text("màn hình bị sọc xanh")
+    expect(page.get_by_role("link", name="hoa-don.png")).to_be_visible()
+
+    accept = page.locator("details[data-action=accept]")
+    accept.locator("summary").click()
+    accept.locator("select[name=sector]").select_option(label="Hàng hóa và dịch vụ chung")
+    accept.get_by_role("button", name="Thụ lý").click()
+    expect(page.get_by_test_id("status")).to_have_text("Đã thụ lý")
+
+    ask = page.locator("details[data-action=request_info]")
+    ask.locator("summary").click()
+    ask.locator("textarea[name=message]").fill(INFO_REQUEST)
+    ask.get_by_role("button", name="Yêu cầu bổ sung").click()
+    expect(page.get_by_test_id("status")).to_have_text("Chờ người tiêu dùng bổ sung")
+    shoot(page, "06-officer-awaiting-info")
+
+
+def _consumer_replies(page, shoot) -> None:
+    page.reload()
+    expect(page.get_by_test_id("status")).to_have_text("Chờ người tiêu dùng bổ sung")
+    expect(page.locator("ul.conversation")).to_contain_text(INFO_REQUEST)
+    reply = page.locator("form[action$='/reply/']")
+    reply.locator("textarea[name=body]").fill(CONSUMER_REPLY)
+    reply.locator("input[type=file]").set_input_files(
+        {"name": "hoa-don-2.png", "mimeType": "image/png", "buffer": png_bytes(12, 12)}
+    )
+    reply.get_by_role("button", name="Gửi bổ sung").click()
+    expect(page.get_by_test_id("status")).to_have_text("Đang xử lý")
+    expect(page.locator("ul.conversation")).to_contain_text(CONSUMER_REPLY)
+    shoot(page, "07-consumer-replied")
+
+
+def _officer_resolves(page, shoot) -> None:
+    page.reload()
+    expect(page.get_by_test_id("status")).to_have_text("Đang xử lý")
+    expect(page.locator("ul.conversation")).to_contain_text(CONSUMER_REPLY)
+    resolve = page.locator("details[data-action=resolve]")
+    resolve.locator("summary").click()
+    resolve.locator("select[name=outcome]").select_option("repaired")
+    resolve.locator("textarea[name=summary]").fill(RESOLUTION)
+    resolve.get_by_role("button", name="Ghi kết quả").click()
+    expect(page.get_by_test_id("status")).to_have_text("Đã có kết quả")
+
+    events = page.get_by_test_id("timeline").locator("> li")
+    kinds = [
+        cls.removeprefix("event-") for cls in events.evaluate_all("items => items.map(li => li.className)")
+    ]
+    expected = ["created", "accepted", "info_requested", "info_provided", "resolved"]
+    assert [kind for kind in kinds if kind in expected] == expected, kinds
+    shoot(page, "08-officer-resolved")
+
+
+def _consumer_rates(page, shoot) -> None:
+    page.reload()
+    expect(page.get_by_test_id("status")).to_have_text("Đã có kết quả")
+    expect(page.locator("main")).to_contain_text(RESOLUTION)
+    rate = page.locator("form[action$='/rate/']")
+    rate.get_by_label("5 – Rất hài lòng").check()
+    rate.locator("textarea[name=comment]").fill("Cán bộ xử lý nhanh, cảm ơn.")
+    shoot(page, "09-consumer-result")
+    rate.get_by_role("button", name="Gửi đánh giá").click()
+    expect(page.locator(".messages")).to_contain_text("Đã ghi nhận. Cảm ơn bạn.")
+    expect(page.locator("form[action$='/rate/']")).to_have_count(0)
+    expect(page.get_by_test_id("timeline")).to_contain_text("Người tiêu dùng đánh giá kết quả")
+    shoot(page, "10-consumer-rated")
