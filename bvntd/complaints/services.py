@@ -65,7 +65,8 @@ def _write(
     """Compare-and-swap the case, then record the event. Call inside `transaction.atomic()`."""
     changes = dict(changes or {})
     old_status, old_owner = complaint.status, complaint.owner_agency_id
-    if to_status is not None and to_status != old_status:
+    # The table has no self-loops, so repeating a transition (a re-submitted form) is refused too.
+    if to_status is not None:
         if not can_move(old_status, to_status):
             raise DomainError(
                 _("Không thể chuyển hồ sơ từ trạng thái “%(old)s” sang “%(new)s”.")
@@ -417,11 +418,11 @@ def complaint_reject(
 
 @transaction.atomic
 def complaint_close(*, complaint: Complaint, actor, now: dt.datetime) -> Complaint:
-    """Close a resolved case once the consumer accepted it or the dispute window has passed."""
+    """Close a resolved case once the consumer's window to dispute it has passed. A rating does not end the
+    window early: the consumer keeps the right to dispute for the whole 15 days."""
     if actor is not None:
         require(actor, complaint, Action.CLOSE)
-    window_open = complaint.dispute_until is not None and now <= complaint.dispute_until
-    if complaint.status == Status.RESOLVED and window_open and complaint.consumer_rating is None:
+    if complaint.status == Status.RESOLVED and dispute_window_open(complaint, now):
         raise DomainError("Người tiêu dùng còn thời hạn phản hồi kết quả; chưa thể đóng hồ sơ.")
     _write(
         complaint,
@@ -531,9 +532,18 @@ def complaint_dispute(*, complaint: Complaint, now: dt.datetime, reason: str) ->
     _require_text(reason, _("Vui lòng nêu lý do không đồng ý với kết quả."))
     if complaint.status != Status.RESOLVED:
         raise DomainError("Chỉ có thể phản đối khi hồ sơ đã có kết quả.")
-    if complaint.dispute_until is None or now > complaint.dispute_until:
+    if not dispute_window_open(complaint, now):
         raise DomainError("Đã hết thời hạn 15 ngày để phản đối kết quả.")
-    changes = {**_resolve_clock(now, policy("RESOLVE_WORKING_DAYS")), "extended": False}
+    # The disputed outcome, its rating and its window stay in the events; the case starts a new round.
+    changes = {
+        **_resolve_clock(now, policy("RESOLVE_WORKING_DAYS")),
+        "extended": False,
+        "outcome": "",
+        "outcome_summary": "",
+        "resolved_at": None,
+        "dispute_until": None,
+        "consumer_rating": None,
+    }
     _write(
         complaint,
         kind=EventKind.DISPUTED,
@@ -588,6 +598,10 @@ def complaint_withdraw(*, complaint: Complaint, now: dt.datetime, reason: str = 
 
 
 # --- helpers ------------------------------------------------------------------------------------------
+
+
+def dispute_window_open(complaint: Complaint, now: dt.datetime) -> bool:
+    return complaint.dispute_until is not None and now <= complaint.dispute_until
 
 
 def _require_text(value: str, message: str) -> None:

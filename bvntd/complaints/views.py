@@ -247,6 +247,8 @@ def _case_context(request, complaint, *, bound: dict | None = None, revealed: di
             continue
         if name in {"reassign", "extend", "request_info", "message"} and complaint.status not in OPEN:
             continue
+        if name == "close" and services.dispute_window_open(complaint, now):
+            continue
         form = (bound or {}).get(name) or form_class(complaint=complaint)
         forms[name] = (form, label)
     return {

@@ -120,7 +120,7 @@ def test_a_dispute_after_the_window_is_refused(make_complaint, personas):
 
 
 @pytest.mark.django_db
-def test_close_waits_for_the_consumer_or_the_window(make_complaint, personas):
+def test_close_waits_for_the_dispute_window_even_after_a_rating(make_complaint, personas):
     officer = personas["canbo.sct"]
     complaint = make_complaint(at=vn(2026, 10, 1))
     services.complaint_accept(complaint=complaint, actor=officer, now=vn(2026, 10, 1))
@@ -131,11 +131,69 @@ def test_close_waits_for_the_consumer_or_the_window(make_complaint, personas):
         outcome=Outcome.SETTLED,
         summary="Đã thương lượng.",
     )
+    services.complaint_rate(complaint=complaint, now=vn(2026, 10, 6), rating=1, comment="Không hài lòng")
     with pytest.raises(DomainError):
         services.complaint_close(complaint=complaint, actor=officer, now=vn(2026, 10, 6))
-    services.complaint_rate(complaint=complaint, now=vn(2026, 10, 6), rating=5, comment="Cảm ơn")
-    services.complaint_close(complaint=complaint, actor=officer, now=vn(2026, 10, 6))
+    services.complaint_close(complaint=complaint, actor=officer, now=vn(2026, 10, 21))
     assert complaint.status == Status.CLOSED
+
+
+@pytest.mark.django_db
+def test_a_dispute_clears_the_outcome_and_the_rating_for_the_new_round(make_complaint, personas):
+    officer = personas["canbo.sct"]
+    complaint = make_complaint(at=vn(2026, 10, 1))
+    services.complaint_accept(complaint=complaint, actor=officer, now=vn(2026, 10, 1))
+    services.complaint_resolve(
+        complaint=complaint, actor=officer, now=vn(2026, 10, 5), outcome=Outcome.SETTLED, summary="Lần một."
+    )
+    services.complaint_rate(complaint=complaint, now=vn(2026, 10, 6), rating=4)
+    services.complaint_dispute(
+        complaint=complaint, now=vn(2026, 10, 7), reason="Doanh nghiệp không làm đúng."
+    )
+    assert (complaint.outcome, complaint.consumer_rating, complaint.dispute_until) == ("", None, None)
+    services.complaint_resolve(
+        complaint=complaint, actor=officer, now=vn(2026, 10, 9), outcome=Outcome.REFUNDED, summary="Lần hai."
+    )
+    services.complaint_rate(complaint=complaint, now=vn(2026, 10, 9), rating=5)
+    assert complaint.consumer_rating == 5
+    # The first round stays in the history.
+    assert complaint.events.filter(kind="rated").count() == 2
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("repeat", ["accept", "request_info", "resolve", "reject", "close"])
+def test_a_repeated_transition_is_refused(make_complaint, personas, repeat):
+    officer = personas["canbo.sct"]
+    complaint = make_complaint(at=vn(2026, 10, 1))
+    calls = {
+        "accept": lambda t: services.complaint_accept(complaint=complaint, actor=officer, now=t),
+        "request_info": lambda t: services.complaint_request_info(
+            complaint=complaint, actor=officer, now=t, message="Cần hóa đơn."
+        ),
+        "resolve": lambda t: services.complaint_resolve(
+            complaint=complaint, actor=officer, now=t, outcome=Outcome.SETTLED, summary="Xong."
+        ),
+        "reject": lambda t: services.complaint_reject(
+            complaint=complaint,
+            actor=officer,
+            now=t,
+            reason_code=RejectReason.OUT_OF_SCOPE,
+            explanation="Ngoài.",
+        ),
+        "close": lambda t: services.complaint_close(complaint=complaint, actor=officer, now=t),
+    }
+    if repeat in {"request_info", "resolve", "close"}:
+        calls["accept"](vn(2026, 10, 1))
+    if repeat == "close":
+        calls["resolve"](vn(2026, 10, 2))
+        calls["close"](vn(2026, 10, 30))
+    else:
+        calls[repeat](vn(2026, 10, 2))
+    before = (complaint.status, complaint.due_at, complaint.version, complaint.events.count())
+    with pytest.raises(DomainError, match="Không thể chuyển"):
+        calls[repeat](vn(2026, 10, 31))
+    complaint.refresh_from_db()
+    assert (complaint.status, complaint.due_at, complaint.version, complaint.events.count()) == before
 
 
 @pytest.mark.django_db
