@@ -311,6 +311,20 @@ def test_events_are_append_only_in_the_database(make_complaint):
 
 
 @pytest.mark.django_db
+def test_postgresql_refuses_to_truncate_the_events_unless_told(make_complaint):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("TRUNCATE is PostgreSQL's; SQLite's DELETE is refused above")
+    make_complaint()
+    with connection.cursor() as cursor:
+        cursor.execute("RESET bvntd.allow_truncate")
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+            cursor.execute("TRUNCATE complaints_complaintevent CASCADE")
+    assert ComplaintEvent.objects.count() == 1
+
+
+@pytest.mark.django_db
 def test_reveal_is_audited_with_its_purpose(make_complaint, personas):
     complaint = make_complaint()
     contact = services.complaint_reveal_contact(
