@@ -7,6 +7,7 @@ role does not allow is a clear refusal (403).
 from enum import StrEnum
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from bvntd.agencies.models import Membership, Role
 from bvntd.core.errors import NotFound, PermissionDenied
@@ -92,7 +93,7 @@ def _in_scope(membership: Membership, complaint: Complaint) -> bool:
 
 def require(user, complaint: Complaint, action: Action) -> None:
     if not can(user, complaint, action):
-        raise PermissionDenied("Bạn không có quyền thực hiện thao tác này với hồ sơ.")
+        raise PermissionDenied(_("Bạn không có quyền thực hiện thao tác này với hồ sơ."))
 
 
 def get_complaint_for_user(user, tracking_code: str, *, action: Action = Action.VIEW) -> Complaint:
@@ -103,7 +104,7 @@ def get_complaint_for_user(user, tracking_code: str, *, action: Action = Action.
         .first()
     )
     if complaint is None:
-        raise NotFound("Không tìm thấy hồ sơ.")
+        raise NotFound(_("Không tìm thấy hồ sơ."))
     require(user, complaint, action)
     return complaint
 

@@ -231,7 +231,7 @@ def create_complaint(request: HttpRequest):
 def get_complaint(request: HttpRequest, tracking_code: str, contact: str):
     complaint = find_for_consumer(tracking_code, contact)
     if complaint is None:
-        raise NotFound("Không tìm thấy hồ sơ với mã và thông tin liên hệ này.")
+        raise NotFound(_("Không tìm thấy hồ sơ với mã và thông tin liên hệ này."))
     return _public(complaint)
 
 

@@ -1,7 +1,9 @@
 """Forms for the staff actions on a case. Each form knows the service it calls; views stay thin."""
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bvntd.agencies.models import Agency, Sector
 from bvntd.core.text import clean_text
@@ -180,6 +182,24 @@ class RevealForm(ActionForm):
         )
 
 
+class AssignForm(ActionForm):
+    officer = forms.ModelChoiceField(get_user_model().objects.none(), label=_("Giao cho cán bộ"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["officer"].queryset = (
+            get_user_model()
+            .objects.filter(is_active=True, membership__agency_id=self.complaint.owner_agency_id)
+            .order_by("first_name", "username")
+        )
+        self.fields["officer"].label_from_instance = lambda user: user.get_full_name() or user.get_username()
+
+    def perform(self, *, actor, now):
+        return services.complaint_assign_officer(
+            complaint=self.complaint, actor=actor, now=now, officer=self.cleaned_data["officer"]
+        )
+
+
 # Action name -> (form, button label). The order is the order on the case page.
 ACTION_FORMS: dict[str, tuple[type[ActionForm], str]] = {
     "accept": (AcceptForm, _("Thụ lý")),
@@ -188,6 +208,7 @@ ACTION_FORMS: dict[str, tuple[type[ActionForm], str]] = {
     "resolve": (ResolveForm, _("Ghi kết quả")),
     "extend": (ExtendForm, _("Gia hạn")),
     "reassign": (ReassignForm, _("Chuyển cơ quan")),
+    "assign": (AssignForm, pgettext_lazy("action", "Phân công cán bộ")),
     "reject": (RejectForm, _("Từ chối")),
     "close": (CloseForm, _("Đóng hồ sơ")),
     "message": (MessageForm, _("Gửi tin nhắn")),

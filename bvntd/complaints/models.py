@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bvntd.core.fields import EncryptedTextField
 
@@ -132,21 +133,21 @@ class Complaint(models.Model):
 
 class EventKind(models.TextChoices):
     CREATED = "created", _("Tiếp nhận hồ sơ")
-    ACCEPTED = "accepted", _("Thụ lý")
-    STARTED = "started", _("Bắt đầu xử lý")
+    ACCEPTED = "accepted", pgettext_lazy("event", "Thụ lý")
+    STARTED = "started", pgettext_lazy("event", "Bắt đầu xử lý")
     INFO_REQUESTED = "info_requested", _("Yêu cầu bổ sung thông tin")
     INFO_PROVIDED = "info_provided", _("Người tiêu dùng bổ sung thông tin")
     REASSIGNED = "reassigned", _("Chuyển cơ quan xử lý")
-    OFFICER_ASSIGNED = "officer_assigned", _("Phân công cán bộ")
+    OFFICER_ASSIGNED = "officer_assigned", pgettext_lazy("event", "Phân công cán bộ")
     EXTENDED = "extended", _("Gia hạn giải quyết")
     RESOLVED = "resolved", _("Có kết quả giải quyết")
-    REJECTED = "rejected", _("Từ chối thụ lý")
-    WITHDRAWN = "withdrawn", _("Người tiêu dùng rút yêu cầu")
+    REJECTED = "rejected", pgettext_lazy("event", "Từ chối thụ lý")
+    WITHDRAWN = "withdrawn", pgettext_lazy("event", "Người tiêu dùng rút yêu cầu")
     DISPUTED = "disputed", _("Người tiêu dùng không đồng ý kết quả")
     RATED = "rated", _("Người tiêu dùng đánh giá kết quả")
-    CLOSED = "closed", _("Đóng hồ sơ")
+    CLOSED = "closed", pgettext_lazy("event", "Đóng hồ sơ")
     NOTE = "note", _("Ghi chú nội bộ")
-    MESSAGE = "message", _("Tin nhắn gửi người tiêu dùng")
+    MESSAGE = "message", pgettext_lazy("event", "Tin nhắn gửi người tiêu dùng")
     DUE_SOON = "due_soon", _("Sắp đến hạn")
     OVERDUE = "overdue", _("Quá hạn")
     PII_REVEALED = "pii_revealed", _("Xem thông tin cá nhân")

@@ -78,7 +78,7 @@ def _write(
         **changes, version=F("version") + 1
     )
     if written != 1:
-        raise Conflict("Hồ sơ vừa được người khác cập nhật. Vui lòng tải lại trang và thử lại.")
+        raise Conflict(_("Hồ sơ vừa được người khác cập nhật. Vui lòng tải lại trang và thử lại."))
     for field, value in changes.items():
         setattr(complaint, field, value)
     complaint.version += 1
@@ -176,7 +176,9 @@ def _idempotent_replay(key: str, request_hash: str) -> Complaint | None:
     if record is None:
         return None
     if record.request_hash != request_hash:
-        raise Conflict("Idempotency-Key này đã được dùng cho một yêu cầu khác.", code="idempotency_mismatch")
+        raise Conflict(
+            _("Idempotency-Key này đã được dùng cho một yêu cầu khác."), code="idempotency_mismatch"
+        )
     return record.complaint
 
 
@@ -217,7 +219,7 @@ def _create_complaint(data, channel, now, actor, owner: Agency, due, calendar_ve
                 return Complaint.objects.create(tracking_code=new_tracking_code(abbr), **fields)
         except IntegrityError:
             continue  # 40 random bits: a collision is rare; try another code
-    raise DomainError("Không tạo được mã hồ sơ, vui lòng thử lại.")
+    raise DomainError(_("Không tạo được mã hồ sơ, vui lòng thử lại."))
 
 
 def search_text_for(description: str, business_name: str) -> str:
@@ -294,9 +296,9 @@ def complaint_reassign(
     _require_open(complaint)
     _require_text(reason, _("Vui lòng nêu lý do chuyển hồ sơ."))
     if to_agency.pk == complaint.owner_agency_id:
-        raise DomainError("Hồ sơ đang thuộc cơ quan này.")
+        raise DomainError(_("Hồ sơ đang thuộc cơ quan này."))
     if not to_agency.is_active:
-        raise DomainError("Cơ quan nhận không còn hoạt động.")
+        raise DomainError(_("Cơ quan nhận không còn hoạt động."))
     _write(
         complaint,
         kind=EventKind.REASSIGNED,
@@ -316,9 +318,9 @@ def complaint_extend(*, complaint: Complaint, actor, now: dt.datetime, reason: s
     require(actor, complaint, Action.EXTEND)
     _require_text(reason, _("Vui lòng nêu lý do gia hạn."))
     if complaint.extended:
-        raise DomainError("Hồ sơ đã được gia hạn một lần; không thể gia hạn thêm.")
+        raise DomainError(_("Hồ sơ đã được gia hạn một lần; không thể gia hạn thêm."))
     if complaint.due_kind != DueKind.RESOLVE or complaint.status not in OPEN - CLOCK_PAUSED:
-        raise DomainError("Chỉ gia hạn được khi hồ sơ đang trong thời hạn giải quyết.")
+        raise DomainError(_("Chỉ gia hạn được khi hồ sơ đang trong thời hạn giải quyết."))
     calendar = calendar_for(now)
     base = local_date(complaint.resolve_due_at)
     due = end_of_day(calendar.add_working_days(base, policy("EXTENSION_WORKING_DAYS")))
@@ -345,7 +347,7 @@ def complaint_resolve(
 ) -> Complaint:
     require(actor, complaint, Action.RESOLVE)
     if outcome not in Outcome.values:
-        raise DomainError("Vui lòng chọn kết quả giải quyết.")
+        raise DomainError(_("Vui lòng chọn kết quả giải quyết."))
     _require_text(summary, _("Vui lòng tóm tắt kết quả giải quyết."))
     calendar = calendar_for(now)
     # The consumer may dispute the outcome within 15 days (Civil Code Art.147-148 counting).
@@ -386,14 +388,14 @@ def complaint_reject(
 ) -> Complaint:
     require(actor, complaint, Action.REJECT)
     if reason_code not in RejectReason.values:
-        raise DomainError("Vui lòng chọn lý do từ chối.")
+        raise DomainError(_("Vui lòng chọn lý do từ chối."))
     _require_text(explanation, _("Vui lòng giải thích lý do từ chối cho người tiêu dùng."))
     if reason_code == RejectReason.DUPLICATE and (duplicate_of is None or duplicate_of.pk == complaint.pk):
-        raise DomainError("Vui lòng nhập mã hồ sơ bị trùng (khác hồ sơ này).")
+        raise DomainError(_("Vui lòng nhập mã hồ sơ bị trùng (khác hồ sơ này)."))
     if reason_code == RejectReason.NO_REPLY and not (
         complaint.status == Status.AWAITING_INFO and complaint.due_at and complaint.due_at < now
     ):
-        raise DomainError("Chỉ từ chối vì không bổ sung khi đã hết hạn bổ sung thông tin.")
+        raise DomainError(_("Chỉ từ chối vì không bổ sung khi đã hết hạn bổ sung thông tin."))
     changes = {
         "reject_reason": reason_code,
         "closed_at": now,
@@ -423,7 +425,7 @@ def complaint_close(*, complaint: Complaint, actor, now: dt.datetime) -> Complai
     if actor is not None:
         require(actor, complaint, Action.CLOSE)
     if complaint.status == Status.RESOLVED and dispute_window_open(complaint, now):
-        raise DomainError("Người tiêu dùng còn thời hạn phản hồi kết quả; chưa thể đóng hồ sơ.")
+        raise DomainError(_("Người tiêu dùng còn thời hạn phản hồi kết quả; chưa thể đóng hồ sơ."))
     _write(
         complaint,
         kind=EventKind.CLOSED,
@@ -442,7 +444,7 @@ def complaint_assign_officer(*, complaint: Complaint, actor, now: dt.datetime, o
     require(actor, complaint, Action.ASSIGN)
     membership = getattr(officer, "membership", None)
     if membership is None or membership.agency_id != complaint.owner_agency_id:
-        raise DomainError("Cán bộ được phân công phải thuộc cơ quan đang xử lý hồ sơ.")
+        raise DomainError(_("Cán bộ được phân công phải thuộc cơ quan đang xử lý hồ sơ."))
     _write(
         complaint,
         kind=EventKind.OFFICER_ASSIGNED,
@@ -504,7 +506,7 @@ def complaint_consumer_reply(
     working days it had left when it paused."""
     _require_text(body, _("Vui lòng nhập nội dung bổ sung."))
     if not complaint.is_open:
-        raise DomainError("Hồ sơ đã kết thúc; không thể bổ sung thông tin.")
+        raise DomainError(_("Hồ sơ đã kết thúc; không thể bổ sung thông tin."))
     message = Message.objects.create(
         complaint=complaint, kind=MessageKind.FROM_CONSUMER, body=body, created_at=now
     )
@@ -531,9 +533,9 @@ def complaint_dispute(*, complaint: Complaint, now: dt.datetime, reason: str) ->
     """The consumer disputes the outcome within the window: the case reopens with a fresh resolve clock."""
     _require_text(reason, _("Vui lòng nêu lý do không đồng ý với kết quả."))
     if complaint.status != Status.RESOLVED:
-        raise DomainError("Chỉ có thể phản đối khi hồ sơ đã có kết quả.")
+        raise DomainError(_("Chỉ có thể phản đối khi hồ sơ đã có kết quả."))
     if not dispute_window_open(complaint, now):
-        raise DomainError("Đã hết thời hạn 15 ngày để phản đối kết quả.")
+        raise DomainError(_("Đã hết thời hạn 15 ngày để phản đối kết quả."))
     # The disputed outcome, its rating and its window stay in the events; the case starts a new round.
     changes = {
         **_resolve_clock(now, policy("RESOLVE_WORKING_DAYS")),
@@ -561,11 +563,11 @@ def complaint_dispute(*, complaint: Complaint, now: dt.datetime, reason: str) ->
 @transaction.atomic
 def complaint_rate(*, complaint: Complaint, now: dt.datetime, rating: int, comment: str = "") -> Complaint:
     if complaint.status not in {Status.RESOLVED, Status.CLOSED}:
-        raise DomainError("Chỉ có thể đánh giá khi hồ sơ đã có kết quả.")
+        raise DomainError(_("Chỉ có thể đánh giá khi hồ sơ đã có kết quả."))
     if complaint.consumer_rating is not None:
-        raise DomainError("Bạn đã đánh giá hồ sơ này.")
+        raise DomainError(_("Bạn đã đánh giá hồ sơ này."))
     if isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 5:
-        raise DomainError("Điểm đánh giá từ 1 đến 5.")
+        raise DomainError(_("Điểm đánh giá từ 1 đến 5."))
     _write(
         complaint,
         kind=EventKind.RATED,
@@ -582,7 +584,7 @@ def complaint_rate(*, complaint: Complaint, now: dt.datetime, rating: int, comme
 @transaction.atomic
 def complaint_withdraw(*, complaint: Complaint, now: dt.datetime, reason: str = "") -> Complaint:
     if not complaint.is_open:
-        raise DomainError("Hồ sơ đã kết thúc.")
+        raise DomainError(_("Hồ sơ đã kết thúc."))
     _write(
         complaint,
         kind=EventKind.WITHDRAWN,
@@ -611,4 +613,4 @@ def _require_text(value: str, message: str) -> None:
 
 def _require_open(complaint: Complaint) -> None:
     if complaint.status not in OPEN:
-        raise DomainError("Hồ sơ đã kết thúc hoặc đã có kết quả; không thể chuyển.")
+        raise DomainError(_("Hồ sơ đã kết thúc hoặc đã có kết quả; không thể chuyển."))

@@ -30,6 +30,8 @@ from .queries import InboxFilters, days_left, find_for_consumer, inbox, public_t
 from .states import OPEN, Status, can_move
 
 TRACKED_SESSION_KEY = "tracked_complaints"
+# Actions that only make sense while the case is open (the transition table does not cover them).
+OPEN_CASE_ACTIONS = frozenset({"reassign", "assign", "extend", "request_info", "message"})
 
 
 def domain_errors(view):
@@ -245,7 +247,10 @@ def _case_context(request, complaint, *, bound: dict | None = None, revealed: di
             continue
         if form_class.target is not None and not can_move(complaint.status, form_class.target):
             continue
-        if name in {"reassign", "extend", "request_info", "message"} and complaint.status not in OPEN:
+        if (
+            name in {"reassign", "assign", "extend", "request_info", "message"}
+            and complaint.status not in OPEN
+        ):
             continue
         if name == "close" and services.dispute_window_open(complaint, now):
             continue

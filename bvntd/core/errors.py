@@ -8,16 +8,18 @@ personal data.
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
+from django.utils.translation import gettext_lazy as _
+
 
 class DomainError(Exception):
     """A refusal the user should see. `message` is user-facing; `code` is a stable machine-readable name."""
 
-    default_message = "Không thể thực hiện yêu cầu."
+    default_message = _("Không thể thực hiện yêu cầu.")
     default_code = "invalid"
     http_status = 422  # a well-formed request the rules refuse; config/api.py answers the same
 
     def __init__(self, message: str | None = None, *, code: str | None = None) -> None:
-        self.message = message if message is not None else self.default_message
+        self.message = message if message is not None else str(self.default_message)
         self.code = code if code is not None else self.default_code
         super().__init__(self.message)
 
@@ -26,13 +28,13 @@ class DomainError(Exception):
 
 
 class PermissionDenied(DomainError):
-    default_message = "Bạn không có quyền thực hiện thao tác này."
+    default_message = _("Bạn không có quyền thực hiện thao tác này.")
     default_code = "permission_denied"
     http_status = 403
 
 
 class NotFound(DomainError):
-    default_message = "Không tìm thấy dữ liệu yêu cầu."
+    default_message = _("Không tìm thấy dữ liệu yêu cầu.")
     default_code = "not_found"
     http_status = 404
 
@@ -40,7 +42,7 @@ class NotFound(DomainError):
 class Conflict(DomainError):
     """Someone else changed the record first (ARCHITECTURE rule 7: one wins, the other is told)."""
 
-    default_message = "Hồ sơ vừa được người khác cập nhật. Vui lòng tải lại trang và thử lại."
+    default_message = _("Hồ sơ vừa được người khác cập nhật. Vui lòng tải lại trang và thử lại.")
     default_code = "conflict"
     http_status = 409
 
@@ -56,7 +58,7 @@ class FieldError:
 class FieldErrors(DomainError):
     """Every problem with a submission at once, so the user can fix them all in one go."""
 
-    default_message = "Dữ liệu chưa hợp lệ. Vui lòng kiểm tra lại các mục được đánh dấu."
+    default_message = _("Dữ liệu chưa hợp lệ. Vui lòng kiểm tra lại các mục được đánh dấu.")
     default_code = "invalid_input"
     http_status = 422
 

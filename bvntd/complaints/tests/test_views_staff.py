@@ -123,6 +123,21 @@ def test_actions_through_the_case_page(officer_client, make_complaint):
 
 
 @pytest.mark.django_db
+def test_the_head_assigns_an_officer_of_the_agency(client, personas, make_complaint):
+    complaint = make_complaint()
+    url = f"/can-bo/ho-so/{complaint.tracking_code}/assign/"
+    client.force_login(personas["canbo.sct"])
+    assert client.post(url, {"version": 1, "officer": personas["canbo2.sct"].pk}).status_code == 403
+    client.force_login(personas["lanhdao.sct"])
+    outsider = client.post(url, {"version": 1, "officer": personas["canbo.syt"].pk})
+    assert outsider.status_code == 422  # not a choice: only the owning agency's people are offered
+    assert client.post(url, {"version": 1, "officer": personas["canbo2.sct"].pk}).status_code == 302
+    complaint.refresh_from_db()
+    assert complaint.assigned_officer == personas["canbo2.sct"]
+    assert "Trần Văn Bình" in client.get(f"/can-bo/ho-so/{complaint.tracking_code}/").content.decode()
+
+
+@pytest.mark.django_db
 def test_a_stale_form_loses_with_a_clear_message(client, personas, make_complaint):
     complaint = make_complaint()
     url = f"/can-bo/ho-so/{complaint.tracking_code}/"
