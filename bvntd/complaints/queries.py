@@ -92,10 +92,13 @@ def find_for_consumer(tracking_code: str, contact: str) -> Complaint | None:
 
 
 def days_left(complaint: Complaint, now: dt.datetime, calendar=None) -> int | None:
-    """Working days from today to the due date (negative when overdue), for display only."""
+    """Working days from today to the due date, for display only: 0 when it is due today, negative when
+    overdue (at least -1, even when the days since were a weekend)."""
     if complaint.due_at is None or complaint.status not in OPEN:
         return None
     calendar = calendar or calendar_for(now)
+    if complaint.due_at < now:
+        return -max(1, calendar.working_days_between(local_date(complaint.due_at), local_date(now)))
     return calendar.working_days_between(local_date(now), local_date(complaint.due_at))
 
 

@@ -343,3 +343,14 @@ def test_a_withdrawn_case_accepts_no_more_information(make_complaint):
     services.complaint_withdraw(complaint=complaint, now=complaint.received_at, reason="Đã tự thỏa thuận.")
     with pytest.raises(DomainError):
         services.complaint_consumer_reply(complaint=complaint, now=complaint.received_at, body="Thêm")
+
+
+@pytest.mark.django_db
+def test_days_left_says_overdue_even_across_a_weekend(make_complaint):
+    from bvntd.complaints.queries import days_left
+
+    complaint = make_complaint(at=vn(2026, 11, 24))  # accept by Fri 27/11/2026
+    assert days_left(complaint, vn(2026, 11, 27, 10)) == 0  # due today
+    assert days_left(complaint, vn(2026, 11, 26, 10)) == 1
+    assert days_left(complaint, vn(2026, 11, 28, 22)) == -1  # Saturday: no working day since, still late
+    assert days_left(complaint, vn(2026, 12, 1, 9)) == -2  # Mon 30/11 and Tue 1/12
