@@ -127,6 +127,7 @@ class RejectForm(ActionForm):
     reason_code = forms.ChoiceField(choices=RejectReason.choices, label=_("Lý do"))
     duplicate_of = forms.CharField(label=_("Mã hồ sơ bị trùng"), required=False, max_length=14)
     explanation = _text_field(_("Giải thích gửi người tiêu dùng"))
+    confirm = forms.BooleanField(label=_("Tôi xác nhận từ chối; hồ sơ sẽ kết thúc và người tiêu dùng được thông báo."))
 
     def clean_duplicate_of(self):
         code = self.cleaned_data["duplicate_of"].strip().upper()

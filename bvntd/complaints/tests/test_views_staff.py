@@ -210,3 +210,16 @@ def test_the_openapi_document(client):
     assert "/api/v1/complaints" in spec["paths"]
     body = spec["paths"]["/api/v1/complaints"]["post"]["requestBody"]["content"]["application/json"]["schema"]
     assert "consent" in body["required"]
+
+
+@pytest.mark.django_db
+def test_rejecting_needs_a_confirmation(officer_client, make_complaint):
+    complaint = make_complaint()
+    url = f"/can-bo/ho-so/{complaint.tracking_code}/reject/"
+    form = {"version": 1, "reason_code": "out_of_scope", "explanation": "Giao dịch giữa hai cá nhân."}
+    assert officer_client.post(url, form).status_code == 422
+    complaint.refresh_from_db()
+    assert complaint.status == Status.RECEIVED
+    assert officer_client.post(url, {**form, "confirm": "on"}).status_code == 302
+    complaint.refresh_from_db()
+    assert complaint.status == Status.REJECTED
