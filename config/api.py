@@ -9,6 +9,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from bvntd.complaints.api import router as complaints_router
 from bvntd.complaints.api import staff_router
 from bvntd.core.errors import Conflict, DomainError, FieldErrors, NotFound, PermissionDenied
+from bvntd.routing.api import router as routing_router
 
 api = NinjaAPI(
     title="BVNTD API",
@@ -18,6 +19,7 @@ api = NinjaAPI(
 )
 api.add_router("/complaints", complaints_router)
 api.add_router("/staff", staff_router)
+api.add_router("/routing", routing_router)
 
 
 def _errors(request: HttpRequest, status: int, items: list[dict]):

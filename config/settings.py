@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "bvntd.geo",
     "bvntd.agencies",
     "bvntd.complaints",
+    "bvntd.routing",
 ]
 
 MIDDLEWARE = [
@@ -231,6 +232,14 @@ BVNTD = {
     "ATTACHMENTS_PER_UPLOAD": env_int("BVNTD_ATTACHMENTS_PER_UPLOAD", 5),
     "INBOX_PAGE_SIZE": env_int("BVNTD_INBOX_PAGE_SIZE", 25),
     "SWEEP_INTERVAL_SECONDS": env_int("BVNTD_SWEEP_INTERVAL_SECONDS", 60),
+    # Routing: the sector model's suggestion sets the owner at or above this confidence (in percent);
+    # below it the complaint goes to the coordinator's triage queue.
+    "ROUTING_MIN_CONFIDENCE": env_int("BVNTD_ROUTING_MIN_CONFIDENCE_PERCENT", 60) / 100,
+    "ROUTER_RETRAIN_HOURS": env_int("BVNTD_ROUTER_RETRAIN_HOURS", 24),
+    # Transfers between agencies: the target answers within 2 working days (silence is acceptance); the
+    # arbiter decides within 3 (issue defaults; each province's coordination regulation may differ).
+    "TRANSFER_RESPONSE_WORKING_DAYS": env_int("BVNTD_TRANSFER_RESPONSE_WORKING_DAYS", 2),
+    "ARBITRATION_WORKING_DAYS": env_int("BVNTD_ARBITRATION_WORKING_DAYS", 3),
 }
 
 LOGGING = {

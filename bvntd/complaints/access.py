@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from bvntd.agencies.models import Membership, Role
 from bvntd.core.errors import NotFound, PermissionDenied
+from bvntd.routing.models import OPEN_TRANSFER
 
 from .models import Complaint
 
@@ -31,12 +32,13 @@ class Action(StrEnum):
     REVEAL = "reveal"
 
 
-# What each role may do on a case in its scope. Case work belongs to the owning agency's people;
-# coordinators and the national authority see wider and may move a case, but do not work it.
-CASE_WORK = frozenset(Action) - {Action.ASSIGN}
+# What each role may do on a case in its scope. Case work belongs to the owning agency's people, who hand
+# a case on only through the transfer protocol (routing.transfers); coordinators and the national authority
+# see wider and may move a case directly (triage), but do not work it.
+CASE_WORK = frozenset(Action) - {Action.ASSIGN, Action.REASSIGN}
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     Role.OFFICER: CASE_WORK,
-    Role.HEAD: frozenset(Action),
+    Role.HEAD: CASE_WORK | {Action.ASSIGN},
     Role.COORDINATOR: frozenset({Action.VIEW, Action.REASSIGN, Action.NOTE}),
     Role.NATIONAL: frozenset({Action.VIEW, Action.REASSIGN, Action.NOTE}),
     Role.AUDITOR: frozenset({Action.VIEW}),
@@ -66,7 +68,11 @@ def visible_complaints(user) -> QuerySet[Complaint]:
         return complaints.filter(Q(owner_agency__province_id=province) | Q(province_id=province))
     if role == Role.HOTLINE:
         return complaints.filter(created_by=user)
-    return complaints.filter(owner_agency_id=membership.agency_id)
+    # The agency's own cases, and those another agency proposes to hand it (to read before answering).
+    incoming = Complaint.objects.filter(
+        transfers__to_agency_id=membership.agency_id, transfers__status__in=OPEN_TRANSFER
+    ).values("pk")
+    return complaints.filter(Q(owner_agency_id=membership.agency_id) | Q(pk__in=incoming))
 
 
 def can(user, complaint: Complaint, action: Action) -> bool:
@@ -75,10 +81,10 @@ def can(user, complaint: Complaint, action: Action) -> bool:
         return False
     if action not in ROLE_ACTIONS[membership.role]:
         return False
-    return _in_scope(membership, complaint)
+    return _in_scope(membership, complaint, action)
 
 
-def _in_scope(membership: Membership, complaint: Complaint) -> bool:
+def _in_scope(membership: Membership, complaint: Complaint, action: Action) -> bool:
     """The same scope as `visible_complaints`, decided for one loaded case without a query."""
     role = membership.role
     if role in {Role.NATIONAL, Role.AUDITOR}:
@@ -88,7 +94,13 @@ def _in_scope(membership: Membership, complaint: Complaint) -> bool:
         return province in {complaint.province_id, complaint.owner_agency.province_id}
     if role == Role.HOTLINE:
         return complaint.created_by_id == membership.user_id
-    return complaint.owner_agency_id == membership.agency_id
+    if complaint.owner_agency_id == membership.agency_id:
+        return True
+    # A target agency may read a case proposed to it, and do nothing else with it.
+    return (
+        action is Action.VIEW
+        and complaint.transfers.filter(to_agency_id=membership.agency_id, status__in=OPEN_TRANSFER).exists()
+    )
 
 
 def require(user, complaint: Complaint, action: Action) -> None:

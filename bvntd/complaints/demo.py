@@ -403,12 +403,21 @@ class _Story:
         )
 
     def reassign_to_health(self) -> None:
-        services.complaint_reassign(
+        """Through the transfer protocol: the Sở Công Thương proposes, the Sở Y tế accepts."""
+        from bvntd.routing.models import TransferReason
+        from bvntd.routing.transfers import transfer_accept, transfer_propose
+
+        transfer = transfer_propose(
             complaint=self.complaint,
             actor=self.worker(),
             now=self.later(0.05, 0.5),
             to_agency=self.s.agencies[HEALTH_AGENCY],
-            reason=REASSIGN_REASON,
+            reason_code=TransferReason.OUTSIDE_SECTOR,
+            legal_basis=REASSIGN_REASON,
+        )
+        transfer.complaint = self.complaint
+        transfer_accept(
+            transfer=transfer, actor=self.s.pick(self.s.workers[HEALTH_AGENCY]), now=self.later(0.1, 1)
         )
 
     def triage(self) -> None:

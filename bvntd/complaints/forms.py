@@ -127,7 +127,9 @@ class RejectForm(ActionForm):
     reason_code = forms.ChoiceField(choices=RejectReason.choices, label=_("Lý do"))
     duplicate_of = forms.CharField(label=_("Mã hồ sơ bị trùng"), required=False, max_length=14)
     explanation = _text_field(_("Giải thích gửi người tiêu dùng"))
-    confirm = forms.BooleanField(label=_("Tôi xác nhận từ chối; hồ sơ sẽ kết thúc và người tiêu dùng được thông báo."))
+    confirm = forms.BooleanField(
+        label=_("Tôi xác nhận từ chối; hồ sơ sẽ kết thúc và người tiêu dùng được thông báo.")
+    )
 
     def clean_duplicate_of(self):
         code = self.cleaned_data["duplicate_of"].strip().upper()
@@ -208,7 +210,7 @@ ACTION_FORMS: dict[str, tuple[type[ActionForm], str]] = {
     "request_info": (RequestInfoForm, _("Yêu cầu bổ sung")),
     "resolve": (ResolveForm, _("Ghi kết quả")),
     "extend": (ExtendForm, _("Gia hạn")),
-    "reassign": (ReassignForm, _("Chuyển cơ quan")),
+    "reassign": (ReassignForm, _("Giao lại cho cơ quan khác (điều phối)")),
     "assign": (AssignForm, pgettext_lazy("action", "Phân công cán bộ")),
     "reject": (RejectForm, _("Từ chối")),
     "close": (CloseForm, _("Đóng hồ sơ")),

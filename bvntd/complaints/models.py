@@ -151,6 +151,13 @@ class EventKind(models.TextChoices):
     DUE_SOON = "due_soon", _("Sắp đến hạn")
     OVERDUE = "overdue", _("Quá hạn")
     PII_REVEALED = "pii_revealed", _("Xem thông tin cá nhân")
+    TRANSFER_PROPOSED = "transfer_proposed", _("Đề nghị chuyển cơ quan")
+    TRANSFER_ACCEPTED = "transfer_accepted", _("Cơ quan nhận đồng ý tiếp nhận")
+    TRANSFER_AUTO_ACCEPTED = "transfer_auto_accepted", _("Coi như đồng ý tiếp nhận (không trả lời đúng hạn)")
+    TRANSFER_CONTESTED = "transfer_contested", _("Cơ quan nhận không đồng ý; chuyển điều phối")
+    TRANSFER_TO_ARBITER = "transfer_to_arbiter", _("Chuyển lần thứ hai; chuyển điều phối")
+    TRANSFER_DECIDED = "transfer_decided", _("Quyết định điều phối")
+    TRANSFER_WITHDRAWN = "transfer_withdrawn", _("Rút đề nghị chuyển")
 
 
 class ComplaintEvent(models.Model):
@@ -158,7 +165,7 @@ class ComplaintEvent(models.Model):
     UPDATE and DELETE on both SQLite and PostgreSQL; see migration 0002)."""
 
     complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="events")
-    kind = models.CharField(max_length=20, choices=EventKind.choices)
+    kind = models.CharField(max_length=30, choices=EventKind.choices)
     created_at = models.DateTimeField()
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT)
     # "consumer" or "system" when no staff user acted.

@@ -17,12 +17,12 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from bvntd.agencies.models import Agency, Sector
-from bvntd.agencies.queries import intake_owner
 from bvntd.core.calendar import end_of_day, local_date
 from bvntd.core.crypto import blind_index
 from bvntd.core.errors import Conflict, DomainError
 from bvntd.core.text import fold
 from bvntd.core.workdays import calendar_for
+from bvntd.routing.services import record_suggestion, route_intake
 
 from . import notifications
 from .access import Action, require
@@ -135,14 +135,23 @@ def complaint_submit(
         earlier = _idempotent_replay(idempotency_key, request_hash)
         if earlier is not None:
             return earlier, False
-    # Decree 146/2025/ND-CP Art.46(1): negotiation support goes to the Sở Công Thương of the consumer's
-    # residence; it owns the case from intake until a transfer is accepted.
-    owner = intake_owner(data.province_code)
+    # The owner from intake until a transfer is accepted: see route_intake (Decree 146/2025 Art.46(1) and
+    # the competence matrix).
+    decision = route_intake(
+        description=data.description,
+        business_name=data.business_name,
+        province_code=data.province_code,
+        commune_code=data.commune_code,
+        now=now,
+    )
+    owner = decision.owner
+    sector = decision.suggestion.sector if decision.routed else None
     calendar = calendar_for(now)
     due = calendar.deadline(now, policy("ACCEPT_WORKING_DAYS"))
     try:
         with transaction.atomic():
-            complaint = _create_complaint(data, channel, now, actor, owner, due, calendar.version)
+            complaint = _create_complaint(data, channel, now, actor, owner, sector, due, calendar.version)
+            record_suggestion(complaint=complaint, decision=decision, now=now)
             if idempotency_key:
                 IdempotencyKey.objects.create(
                     key=idempotency_key, request_hash=request_hash, complaint=complaint, created_at=now
@@ -158,7 +167,7 @@ def complaint_submit(
                 to_agency=owner,
                 due_at=due,
                 public=True,
-                data={"channel": channel},
+                data={"channel": channel, "routed": decision.routed, "sector": sector},
             )
     except IntegrityError:
         # Two retries raced with the same key: the other one won; answer with its complaint.
@@ -182,7 +191,7 @@ def _idempotent_replay(key: str, request_hash: str) -> Complaint | None:
     return record.complaint
 
 
-def _create_complaint(data, channel, now, actor, owner: Agency, due, calendar_version) -> Complaint:
+def _create_complaint(data, channel, now, actor, owner: Agency, sector, due, calendar_version) -> Complaint:
     fields = dict(
         channel=channel,
         status=Status.RECEIVED,
@@ -205,6 +214,7 @@ def _create_complaint(data, channel, now, actor, owner: Agency, due, calendar_ve
         contacted_business=data.contacted_business,
         consent_at=now,
         search_text=search_text_for(data.description, data.business_name),
+        sector_id=sector,
         due_kind=DueKind.ACCEPT,
         due_at=due,
         calendar_version=calendar_version,
@@ -493,6 +503,57 @@ def complaint_reveal_contact(
         "email": complaint.email,
         "address": complaint.address,
     }
+
+
+# --- for the transfer protocol (routing.transfers checks the rights and the protocol's own states) ---
+
+
+def complaint_record(
+    *,
+    complaint: Complaint,
+    kind: str,
+    now: dt.datetime,
+    actor=None,
+    reason: str = "",
+    data: dict | None = None,
+) -> ComplaintEvent:
+    """A step of the transfer protocol that leaves the owner as it is. Call inside a transaction."""
+    return _write(
+        complaint,
+        kind=kind,
+        now=now,
+        actor=actor,
+        actor_label="" if actor else SYSTEM,
+        reason=reason,
+        public=True,
+        data=data,
+    )
+
+
+def complaint_change_owner(
+    *,
+    complaint: Complaint,
+    to_agency: Agency,
+    kind: str,
+    now: dt.datetime,
+    actor=None,
+    reason: str = "",
+    data: dict | None = None,
+) -> ComplaintEvent:
+    """The owner changes hands (an accepted or decided transfer). The clock keeps running: only the owner
+    and the assigned officer change. Call inside a transaction."""
+    _require_open(complaint)
+    return _write(
+        complaint,
+        kind=kind,
+        now=now,
+        actor=actor,
+        actor_label="" if actor else SYSTEM,
+        changes={"owner_agency": to_agency, "assigned_officer": None},
+        reason=reason,
+        public=True,
+        data=data,
+    )
 
 
 # --- the consumer's side ------------------------------------------------------------------------------

@@ -82,3 +82,10 @@ def _close_past_dispute_window(now: dt.datetime) -> int:
             continue  # someone else changed it meanwhile; the next sweep looks again
         closed += 1
     return closed
+
+
+def sweep_everything(*, now: dt.datetime) -> dict[str, int]:
+    """One pass of every periodic duty: deadlines, then transfers whose target stayed silent."""
+    from bvntd.routing.transfers import sweep_transfers
+
+    return {**sweep_deadlines(now=now), **sweep_transfers(now=now)}

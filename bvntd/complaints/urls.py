@@ -1,5 +1,7 @@
 from django.urls import path
 
+from bvntd.routing import views as routing_views
+
 from . import views
 
 app_name = "complaints"
@@ -14,5 +16,6 @@ urlpatterns = [
     path("can-bo/tong-dai/moi/", views.hotline_complaint, name="hotline"),
     path("can-bo/ho-so/<str:code>/", views.staff_case, name="case"),
     path("can-bo/ho-so/<str:code>/tep/<int:attachment_id>/", views.staff_attachment, name="attachment"),
+    path("can-bo/ho-so/<str:code>/chuyen/<slug:step>/", routing_views.transfer_step, name="transfer"),
     path("can-bo/ho-so/<str:code>/<slug:action>/", views.staff_action, name="action"),
 ]

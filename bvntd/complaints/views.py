@@ -19,6 +19,7 @@ from bvntd.core.crypto import mask_email, mask_name, mask_phone, mask_text
 from bvntd.core.errors import DomainError, FieldErrors, NotFound, PermissionDenied
 from bvntd.core.workdays import calendar_for
 from bvntd.geo.queries import communes_of, current_provinces
+from bvntd.routing.panel import transfer_panel
 
 from . import services
 from .access import Action, allowed_actions, get_complaint_for_user, membership_of
@@ -237,7 +238,7 @@ def staff_inbox(request: HttpRequest) -> HttpResponse:
     return render(request, "complaints/inbox.html", context)
 
 
-def _case_context(request, complaint, *, bound: dict | None = None, revealed: dict | None = None) -> dict:
+def case_page_context(request, complaint, *, bound: dict | None = None, revealed: dict | None = None) -> dict:
     now = timezone.now()
     left = days_left(complaint, now)
     actions = allowed_actions(request.user, complaint)
@@ -272,6 +273,7 @@ def _case_context(request, complaint, *, bound: dict | None = None, revealed: di
         },
         "revealed": revealed,
         "now": now,
+        "transfer": transfer_panel(request.user, complaint),
     }
 
 
@@ -279,7 +281,7 @@ def _case_context(request, complaint, *, bound: dict | None = None, revealed: di
 @domain_errors
 def staff_case(request: HttpRequest, code: str) -> HttpResponse:
     complaint = get_complaint_for_user(request.user, code)
-    return render(request, "complaints/case.html", _case_context(request, complaint))
+    return render(request, "complaints/case.html", case_page_context(request, complaint))
 
 
 @login_required
@@ -301,12 +303,12 @@ def staff_action(request: HttpRequest, code: str, action: str) -> HttpResponse:
             form.add_error(None, error.message)
         else:
             if action == "reveal":
-                context = _case_context(request, complaint, revealed=result)
+                context = case_page_context(request, complaint, revealed=result)
                 return render(request, "complaints/case.html", context)
             messages.success(request, _("Đã cập nhật hồ sơ."))
             return redirect("complaints:case", code=complaint.tracking_code)
     complaint.refresh_from_db()
-    context = _case_context(request, complaint, bound={action: form})
+    context = case_page_context(request, complaint, bound={action: form})
     context["failed_action"] = action
     return render(request, "complaints/case.html", context, status=422)
 

@@ -9,7 +9,7 @@ from bvntd.complaints import services
 from bvntd.complaints.models import ComplaintEvent, Message, MessageKind
 from bvntd.complaints.states import DueKind, Outcome, RejectReason, Status
 from bvntd.core.calendar import VN_TZ
-from bvntd.core.errors import Conflict, DomainError
+from bvntd.core.errors import Conflict, DomainError, PermissionDenied
 
 
 def vn(year, month, day, hour=9):
@@ -250,10 +250,19 @@ def test_reject_as_duplicate_names_the_original(make_complaint, personas):
 def test_reassign_changes_the_owner_keeps_the_clock_and_needs_a_reason(make_complaint, personas):
     from bvntd.agencies.models import Agency
 
-    officer = personas["canbo.sct"]
+    # A direct reassignment is the coordinator's (triage); the holding agency uses the transfer protocol.
+    officer = personas["dieuphoi.vl"]
     complaint = make_complaint()
     due = complaint.due_at
     health = Agency.objects.get(code="86-health")
+    with pytest.raises(PermissionDenied):
+        services.complaint_reassign(
+            complaint=complaint,
+            actor=personas["canbo.sct"],
+            now=complaint.received_at,
+            to_agency=health,
+            reason="Thuộc Sở Y tế.",
+        )
     with pytest.raises(DomainError):
         services.complaint_reassign(
             complaint=complaint, actor=officer, now=complaint.received_at, to_agency=health, reason=""

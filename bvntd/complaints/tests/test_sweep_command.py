@@ -22,10 +22,16 @@ def run_sweep(**options) -> str:
 def test_it_sweeps_once_and_prints_the_counts(make_complaint):
     make_complaint()  # received on 2 Nov 2026, due to be accepted by 5 Nov: overdue today
 
-    assert run_sweep().strip() == "Sweep: due_soon 0, overdue 1, closed 0"
+    assert (
+        run_sweep().strip()
+        == "Sweep: due_soon 0, overdue 1, closed 0, transfers_auto_accepted 0, transfers_lapsed 0"
+    )
     assert ComplaintEvent.objects.filter(kind="overdue").count() == 1
     # Idempotent: the next pass finds nothing new to record.
-    assert run_sweep().strip() == "Sweep: due_soon 0, overdue 0, closed 0"
+    assert (
+        run_sweep().strip()
+        == "Sweep: due_soon 0, overdue 0, closed 0, transfers_auto_accepted 0, transfers_lapsed 0"
+    )
 
 
 @pytest.mark.django_db
@@ -40,7 +46,7 @@ def test_the_loop_survives_a_failed_pass_and_stops_on_sigterm(monkeypatch, caplo
             os.kill(os.getpid(), signal.SIGTERM)  # handled by the loop: stop after this pass
         return {"due_soon": 0, "overdue": len(calls), "closed": 0}
 
-    monkeypatch.setattr(command, "sweep_deadlines", flaky_sweep)
+    monkeypatch.setattr(command, "sweep_everything", flaky_sweep)
     previous = signal.getsignal(signal.SIGTERM)
     with caplog.at_level(logging.INFO, logger="bvntd.sweep"):
         output = run_sweep(loop=True, interval=0.01)

@@ -14,7 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 from django.utils import timezone
 
-from bvntd.complaints.sweep import sweep_deadlines
+from bvntd.complaints.sweep import sweep_everything
 
 logger = logging.getLogger("bvntd.sweep")
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
@@ -41,7 +41,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, loop: bool, interval: float | None, **options):
         if not loop:
-            counts = sweep_deadlines(now=timezone.now())
+            counts = sweep_everything(now=timezone.now())
             self.stdout.write(f"Sweep: {format_counts(counts)}")
             return
         interval = settings.BVNTD["SWEEP_INTERVAL_SECONDS"] if interval is None else interval
@@ -70,7 +70,7 @@ class Command(BaseCommand):
     def one_pass(self) -> None:
         refresh_connections()
         try:
-            counts = sweep_deadlines(now=timezone.now())
+            counts = sweep_everything(now=timezone.now())
         except Exception:
             # Logged, never fatal: the next pass picks up whatever this one did not record.
             logger.exception("Sweep pass failed; trying again at the next interval")

@@ -4,9 +4,11 @@ import time
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
 from bvntd.agencies.services import seed_agencies
 from bvntd.geo.services import load_units
+from bvntd.routing.competence import seed_competence
 
 
 class Command(BaseCommand):
@@ -18,6 +20,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             load_units(stdout=self.stdout)
             seed_agencies(stdout=self.stdout)
+            seed_competence(today=timezone.localdate(), stdout=self.stdout)
         self.stdout.write(
             self.style.SUCCESS(f"Reference data loaded in {time.perf_counter() - started:.2f} s")
         )

@@ -1,0 +1,83 @@
+"""The transfer protocol's steps from the case page. Thin: the services check who may do what."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from bvntd.complaints.access import get_complaint_for_user
+from bvntd.complaints.views import case_page_context, domain_errors
+from bvntd.core.errors import DomainError, NotFound, PermissionDenied
+
+from . import transfers
+from .forms import ContestTransferForm, DecideTransferForm, ProposeTransferForm
+
+
+@login_required
+@require_POST
+@domain_errors
+def transfer_step(request, code: str, step: str):
+    complaint = get_complaint_for_user(request.user, code)
+    now = timezone.now()
+    pending = transfers.open_transfer(complaint)
+    if step != "propose" and pending is None:
+        raise Http404
+    form = _bound_form(step, request.POST, complaint, pending)
+    if form is not None and not form.is_valid():
+        return _again(request, complaint, step, form)
+    try:
+        _perform(step, request.user, now, complaint, pending, form.cleaned_data if form else {})
+    except (NotFound, PermissionDenied):
+        raise
+    except DomainError as error:
+        form = form or ContestTransferForm()
+        form.add_error(None, error.message)
+        return _again(request, complaint, step, form)
+    messages.success(request, _("Đã ghi nhận."))
+    return redirect("complaints:case", code=complaint.tracking_code)
+
+
+def _bound_form(step, data, complaint, pending):
+    if step == "propose":
+        return ProposeTransferForm(data, complaint=complaint)
+    if step == "contest":
+        return ContestTransferForm(data)
+    if step == "decide":
+        return DecideTransferForm(data, transfer=pending)
+    if step in {"accept", "withdraw"}:
+        return None
+    raise Http404
+
+
+def _perform(step, actor, now, complaint, pending, data):
+    if step == "propose":
+        transfers.transfer_propose(
+            complaint=complaint,
+            actor=actor,
+            now=now,
+            to_agency=data["to_agency"],
+            reason_code=data["reason_code"],
+            legal_basis=data["legal_basis"],
+            duplicate_of=data["duplicate_of"],
+        )
+    elif step == "accept":
+        transfers.transfer_accept(transfer=pending, actor=actor, now=now)
+    elif step == "contest":
+        transfers.transfer_contest(transfer=pending, actor=actor, now=now, reason=data["reason"])
+    elif step == "decide":
+        transfers.transfer_decide(
+            transfer=pending, actor=actor, now=now, owner=data["owner"], reason=data["reason"]
+        )
+    elif step == "withdraw":
+        transfers.transfer_withdraw(transfer=pending, actor=actor, now=now)
+
+
+def _again(request, complaint, step, form):
+    complaint.refresh_from_db()
+    context = case_page_context(request, complaint)
+    context["transfer"]["forms"][step] = form
+    context["transfer"]["failed"] = step
+    return render(request, "complaints/case.html", context, status=422)
