@@ -85,7 +85,13 @@ def _close_past_dispute_window(now: dt.datetime) -> int:
 
 
 def sweep_everything(*, now: dt.datetime) -> dict[str, int]:
-    """One pass of every periodic duty: deadlines, then transfers whose target stayed silent."""
+    """One pass of every periodic duty: deadlines, transfers whose target stayed silent, and the sector
+    model's periodic retraining (enqueued for the task worker)."""
+    from bvntd.routing.tasks import enqueue_retrain_if_due
     from bvntd.routing.transfers import sweep_transfers
 
-    return {**sweep_deadlines(now=now), **sweep_transfers(now=now)}
+    return {
+        **sweep_deadlines(now=now),
+        **sweep_transfers(now=now),
+        "router_retrain_enqueued": enqueue_retrain_if_due(now),
+    }

@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from bvntd.routing.models import RouterModel
 from bvntd.routing.services import router_train
 
 
@@ -11,8 +12,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--seed-only", action="store_true", help="leave the agencies' closed cases out")
+        parser.add_argument("--if-missing", action="store_true", help="do nothing when a model is active")
 
-    def handle(self, *args, seed_only: bool, **options):
+    def handle(self, *args, seed_only: bool, if_missing: bool, **options):
+        if if_missing and RouterModel.objects.filter(is_active=True).exists():
+            self.stdout.write("Sector model already trained; nothing to do.")
+            return
         started = timezone.now()
         model = router_train(now=started, include_cases=not seed_only)
         seconds = (timezone.now() - started).total_seconds()
