@@ -1,5 +1,7 @@
 """The transfer protocol's steps from the case page. Thin: the services check who may do what."""
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -12,6 +14,7 @@ from bvntd.complaints.access import get_complaint_for_user
 from bvntd.complaints.views import case_page_context, domain_errors
 from bvntd.core.errors import DomainError, NotFound, PermissionDenied
 
+from . import board as board_module
 from . import transfers
 from .forms import ContestTransferForm, DecideTransferForm, ProposeTransferForm
 
@@ -81,3 +84,46 @@ def _again(request, complaint, step, form):
     context["transfer"]["forms"][step] = form
     context["transfer"]["failed"] = step
     return render(request, "complaints/case.html", context, status=422)
+
+
+BOARD_DAYS = 365
+
+
+@login_required
+@domain_errors
+def board(request):
+    now = timezone.now()
+    scope = board_module.board_scope(request.user)
+    since = now - dt.timedelta(days=BOARD_DAYS)
+    context = {
+        "scope": scope,
+        "triage": board_module.triage_queue(scope)[:50],
+        "arbitrations": board_module.arbitration_queue(scope),
+        "bouncing": board_module.bouncing(scope)[:50],
+        "overdue": board_module.overdue(scope, now)[:50],
+        "long_overdue": board_module.overdue(scope, now, long_overdue=True),
+        "rows": board_module.agency_table(scope, since),
+        "metrics": board_module.METRICS,
+        "days": BOARD_DAYS,
+    }
+    return render(request, "routing/board.html", context)
+
+
+@login_required
+@domain_errors
+def board_cases(request, agency_code: str, metric: str):
+    scope = board_module.board_scope(request.user)
+    agency = scope.agencies().filter(code=agency_code).first()
+    if agency is None or metric not in board_module.METRICS:
+        raise Http404
+    since = timezone.now() - dt.timedelta(days=BOARD_DAYS)
+    cases = (
+        board_module.metric_cases(agency, metric, since)
+        .select_related("owner_agency")
+        .order_by("-received_at")
+    )
+    return render(
+        request,
+        "routing/board_cases.html",
+        {"agency": agency, "metric": metric, "cases": cases[:200], "count": cases.count()},
+    )

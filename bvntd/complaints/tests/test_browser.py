@@ -314,3 +314,91 @@ def _consumer_rates(page, shoot) -> None:
     expect(page.locator("form[action$='/rate/']")).to_have_count(0)
     expect(page.get_by_test_id("timeline")).to_contain_text("Người tiêu dùng đánh giá kết quả")
     shoot(page, "10-consumer-rated")
+
+
+def _log_in(base_url: str, page, username: str) -> None:
+    page.context.clear_cookies()  # a fresh session for each person
+    page.goto(f"{base_url}/dang-nhap/")
+    page.locator("#id_username").fill(username)
+    page.locator("#id_password").fill(DEMO_PASSWORD)
+    page.locator("main").get_by_role("button", name="Đăng nhập").click()
+    expect(page).to_have_url(f"{base_url}/can-bo/ho-so/")
+
+
+def test_a_contested_transfer_is_decided_by_the_coordinator(live_app, chromium, screenshots):
+    """Sở Công Thương proposes a food complaint to the Sở Y tế, which contests; the coordinator decides."""
+    import json
+    import urllib.request
+
+    expect.set_options(timeout=TIMEOUT_MS)
+    body = {
+        "consumer_name": "Lâm Thị Thu",
+        "phone": "0907 111 222",
+        "province_code": "86",
+        "business_name": "Cửa hàng thực phẩm chức năng An Khang",
+        "description": "Tôi mua viên uống giảm cân quảng cáo là thảo dược, uống xong bị nổi mẩn, chóng mặt.",
+        "consent": True,
+    }
+    request = urllib.request.Request(  # noqa: S310 - our own local server
+        f"{live_app.url}/api/v1/complaints",
+        data=json.dumps(body).encode(),
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - our own local server
+        code = json.loads(response.read())["tracking_code"]
+    context = chromium.new_context(viewport=DESKTOP, locale="vi-VN")
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    problems: list[str] = []
+    _watch(page, "staff", problems)
+    case_url = f"{live_app.url}/can-bo/ho-so/{code}/"
+    try:
+        _log_in(live_app.url, page, "canbo.sct")
+        page.goto(case_url)
+        propose = page.locator("details[data-transfer-step=propose]")
+        propose.locator("summary").click()
+        propose.locator("select[name=to_agency]").select_option(label="Sở Y tế tỉnh Vĩnh Long")
+        propose.locator("select[name=reason_code]").select_option("outside_sector")
+        propose.locator("textarea[name=legal_basis]").fill(
+            "Luật An toàn thực phẩm 2010: thực phẩm chức năng."
+        )
+        propose.get_by_role("button", name="Gửi đề nghị chuyển").click()
+        expect(page.get_by_test_id("transfer-panel")).to_contain_text("vẫn giữ hồ sơ")
+        expect(page.get_by_test_id("owner")).to_have_text("Sở Công Thương tỉnh Vĩnh Long")
+        screenshots(page, "11-sct-proposes-transfer")
+
+        _log_in(live_app.url, page, "canbo.syt")
+        page.goto(case_url)
+        contest = page.locator("details[data-transfer-step=contest]")
+        contest.locator("summary").click()
+        contest.locator("textarea[name=reason]").fill("Sản phẩm chưa được công bố là thực phẩm chức năng.")
+        contest.get_by_role("button", name="Không đồng ý").click()
+        expect(page.get_by_test_id("transfer-panel")).to_contain_text("quyết định")
+        screenshots(page, "12-health-contests")
+
+        _log_in(live_app.url, page, "dieuphoi.vl")
+        page.goto(f"{live_app.url}/can-bo/dieu-phoi/")
+        expect(page.get_by_test_id("arbitrations")).to_contain_text(code)
+        screenshots(page, "13-coordinator-board")
+        page.get_by_test_id("arbitrations").get_by_role("link", name=code).click()
+        decide = page.locator("details[data-transfer-step=decide]")
+        decide.get_by_label("Sở Y tế tỉnh Vĩnh Long").check()
+        decide.locator("textarea[name=reason]").fill(
+            "Sản phẩm quảng cáo công dụng chữa bệnh: Sở Y tế chủ trì."
+        )
+        decide.get_by_role("button", name="Ra quyết định").click()
+        expect(page.get_by_test_id("owner")).to_have_text("Sở Y tế tỉnh Vĩnh Long")
+        timeline = page.get_by_test_id("timeline")
+        for step in ("Đề nghị chuyển cơ quan", "Cơ quan nhận không đồng ý", "Quyết định điều phối"):
+            expect(timeline).to_contain_text(step)
+        screenshots(page, "14-coordinator-decided")
+        assert not problems, "\n".join(problems)
+    except BaseException:
+        if not page.is_closed() and page.url != "about:blank":
+            page.screenshot(path=SCREENSHOTS / "failure-transfer.png", full_page=True)
+        print("Browser problems:", *problems, sep="\n  ")
+        print(f"gunicorn log ({live_app.log_path}):\n{live_app.log()}")
+        raise
+    finally:
+        context.close()
