@@ -62,10 +62,29 @@ def agency_update(complaint, text: str) -> None:
     )
 
 
+def deadline_recipients(complaint, *, overdue: bool) -> list[str]:
+    """The escalation ladder: due soon → the agency and the officer in charge; overdue → also the agency's
+    heads and the province's coordinating unit (whose board lists the case)."""
+    from bvntd.agencies.models import Agency, AgencyKind, Role
+
+    recipients = [complaint.owner_agency.email]
+    if complaint.assigned_officer_id and complaint.assigned_officer.email:
+        recipients.append(complaint.assigned_officer.email)
+    if overdue:
+        heads = complaint.owner_agency.members.filter(role=Role.HEAD, user__is_active=True)
+        recipients += [m.user.email for m in heads.select_related("user") if m.user.email]
+        coordinator = Agency.objects.filter(
+            kind=AgencyKind.SCT_CP, province_id=complaint.province_id, is_active=True
+        ).first()
+        if coordinator is not None:
+            recipients.append(coordinator.email)
+    return list(dict.fromkeys(address for address in recipients if address))
+
+
 def deadline_warning(complaint, *, overdue: bool) -> None:
     when = "đã quá hạn" if overdue else "sắp đến hạn"
     _send_after_commit(
-        [complaint.owner_agency.email],
+        deadline_recipients(complaint, overdue=overdue),
         f"[BVNTD] Hồ sơ {complaint.tracking_code} {when}",
         f"Hồ sơ {complaint.tracking_code} {when} ({complaint.get_due_kind_display()}).\n"
         f"{_case_url(complaint)}",

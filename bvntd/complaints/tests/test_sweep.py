@@ -22,7 +22,10 @@ def immediate_tasks(settings):
 
 
 @pytest.mark.django_db
-def test_due_soon_then_overdue_each_recorded_once(make_complaint, django_capture_on_commit_callbacks):
+def test_due_soon_then_overdue_each_recorded_once(
+    make_complaint, django_capture_on_commit_callbacks, settings
+):
+    settings.BVNTD = {**settings.BVNTD, "DUE_SOON_WORKING_DAYS": 1}
     complaint = make_complaint(at=vn(2026, 11, 2))  # accept by Thu 5/11
     assert sweep_deadlines(now=vn(2026, 11, 3)) == {"due_soon": 0, "overdue": 0, "closed": 0}
     with django_capture_on_commit_callbacks(execute=True):
@@ -39,6 +42,32 @@ def test_due_soon_then_overdue_each_recorded_once(make_complaint, django_capture
     subjects = [message.subject for message in mail.outbox]
     assert any("sắp đến hạn" in s for s in subjects) and any("quá hạn" in s for s in subjects)
     assert all("Nguyễn" not in message.body for message in mail.outbox if "hạn" in message.subject)
+
+
+@pytest.mark.django_db
+def test_the_escalation_ladder_widens_the_recipients(make_complaint, personas):
+    from bvntd.complaints.notifications import deadline_recipients
+
+    personas["lanhdao.sct"].email = "lanhdao@sct.example"
+    personas["lanhdao.sct"].save()
+    personas["canbo.sct"].email = "lan@sct.example"
+    personas["canbo.sct"].save()
+    complaint = make_complaint(at=vn(2026, 11, 2))
+    services.complaint_assign_officer(
+        complaint=complaint,
+        actor=personas["lanhdao.sct"],
+        now=vn(2026, 11, 2, 10),
+        officer=personas["canbo.sct"],
+    )
+    soon = deadline_recipients(complaint, overdue=False)
+    late = deadline_recipients(complaint, overdue=True)
+    assert soon == [complaint.owner_agency.email, "lan@sct.example"]
+    assert set(late) == {
+        complaint.owner_agency.email,
+        "lan@sct.example",
+        "lanhdao@sct.example",
+        "sct-cp.vinh-long@bvntd.example",
+    }
 
 
 @pytest.mark.django_db

@@ -48,7 +48,8 @@ def test_the_inbox_shows_only_the_agencys_cases(officer_client, make_complaint):
 
 
 @pytest.mark.django_db
-def test_filters_and_pagination(officer_client, make_complaint, personas, now):
+def test_filters_and_pagination(officer_client, make_complaint, personas, now, settings):
+    settings.BVNTD = {**settings.BVNTD, "DUE_SOON_WORKING_DAYS": 1}
     cases = [make_complaint() for _ in range(27)]
     services.complaint_accept(complaint=cases[0], actor=personas["canbo.sct"], now=now)
     accepted = officer_client.get("/can-bo/ho-so/", {"status": "accepted"}).content.decode()
