@@ -241,6 +241,8 @@ BVNTD = {
     # arbiter decides within 3 (issue defaults; each province's coordination regulation may differ).
     "TRANSFER_RESPONSE_WORKING_DAYS": env_int("BVNTD_TRANSFER_RESPONSE_WORKING_DAYS", 2),
     "ARBITRATION_WORKING_DAYS": env_int("BVNTD_ARBITRATION_WORKING_DAYS", 3),
+    # Joint handling: the default due date of a task asked of a supporting agency.
+    "SUPPORT_TASK_WORKING_DAYS": env_int("BVNTD_SUPPORT_TASK_WORKING_DAYS", 5),
 }
 
 LOGGING = {

@@ -68,11 +68,15 @@ def visible_complaints(user) -> QuerySet[Complaint]:
         return complaints.filter(Q(owner_agency__province_id=province) | Q(province_id=province))
     if role == Role.HOTLINE:
         return complaints.filter(created_by=user)
-    # The agency's own cases, and those another agency proposes to hand it (to read before answering).
+    # The agency's own cases, those another agency proposes to hand it (to read before answering), and
+    # those it supports with a task (joint handling).
     incoming = Complaint.objects.filter(
         transfers__to_agency_id=membership.agency_id, transfers__status__in=OPEN_TRANSFER
     ).values("pk")
-    return complaints.filter(Q(owner_agency_id=membership.agency_id) | Q(pk__in=incoming))
+    supported = Complaint.objects.filter(support_tasks__agency_id=membership.agency_id).values("pk")
+    return complaints.filter(
+        Q(owner_agency_id=membership.agency_id) | Q(pk__in=incoming) | Q(pk__in=supported)
+    )
 
 
 def can(user, complaint: Complaint, action: Action) -> bool:
@@ -96,10 +100,14 @@ def _in_scope(membership: Membership, complaint: Complaint, action: Action) -> b
         return complaint.created_by_id == membership.user_id
     if complaint.owner_agency_id == membership.agency_id:
         return True
-    # A target agency may read a case proposed to it, and do nothing else with it.
+    # A target agency may read a case proposed to it, and a supporting agency a case it has a task in;
+    # neither may do anything else with it (their steps are the protocols' own).
+    if action is not Action.VIEW:
+        return False
+    agency = membership.agency_id
     return (
-        action is Action.VIEW
-        and complaint.transfers.filter(to_agency_id=membership.agency_id, status__in=OPEN_TRANSFER).exists()
+        complaint.transfers.filter(to_agency_id=agency, status__in=OPEN_TRANSFER).exists()
+        or complaint.support_tasks.filter(agency_id=agency).exists()
     )
 
 

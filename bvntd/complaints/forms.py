@@ -111,9 +111,13 @@ class ResolveForm(ActionForm):
     target = Status.RESOLVED
     outcome = forms.ChoiceField(choices=Outcome.choices, label=_("Kết quả"))
     summary = _text_field(_("Tóm tắt kết quả gửi người tiêu dùng"))
+    open_tasks_reason = _text_field(
+        _("Lý do giải quyết khi còn việc phối hợp chưa trả lời (nếu có)"), max_length=2000, required=False
+    )
 
     def perform(self, *, actor, now):
         return services.complaint_resolve(
+            open_tasks_reason=clean_text(self.cleaned_data["open_tasks_reason"]),
             complaint=self.complaint,
             actor=actor,
             now=now,

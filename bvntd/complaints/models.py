@@ -158,6 +158,8 @@ class EventKind(models.TextChoices):
     TRANSFER_TO_ARBITER = "transfer_to_arbiter", _("Chuyển lần thứ hai; chuyển điều phối")
     TRANSFER_DECIDED = "transfer_decided", _("Quyết định điều phối")
     TRANSFER_WITHDRAWN = "transfer_withdrawn", _("Rút đề nghị chuyển")
+    TASK_REQUESTED = "task_requested", _("Đề nghị cơ quan phối hợp")
+    TASK_ANSWERED = "task_answered", _("Cơ quan phối hợp trả lời")
 
 
 class ComplaintEvent(models.Model):

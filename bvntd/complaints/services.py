@@ -22,6 +22,7 @@ from bvntd.core.crypto import blind_index
 from bvntd.core.errors import Conflict, DomainError
 from bvntd.core.text import fold
 from bvntd.core.workdays import calendar_for
+from bvntd.routing.models import SupportTask, TaskStatus
 from bvntd.routing.services import record_suggestion, route_intake
 
 from . import notifications
@@ -353,9 +354,15 @@ def complaint_extend(*, complaint: Complaint, actor, now: dt.datetime, reason: s
 
 @transaction.atomic
 def complaint_resolve(
-    *, complaint: Complaint, actor, now: dt.datetime, outcome: str, summary: str
+    *, complaint: Complaint, actor, now: dt.datetime, outcome: str, summary: str, open_tasks_reason: str = ""
 ) -> Complaint:
     require(actor, complaint, Action.RESOLVE)
+    # Joint handling: the lead cannot resolve while a supporting agency's task is open, unless it says why.
+    open_tasks = SupportTask.objects.filter(complaint=complaint, status=TaskStatus.OPEN).exists()
+    if open_tasks and not (open_tasks_reason or "").strip():
+        raise DomainError(
+            _("Còn việc phối hợp chưa được trả lời; vui lòng ghi rõ lý do giải quyết trước khi có trả lời.")
+        )
     if outcome not in Outcome.values:
         raise DomainError(_("Vui lòng chọn kết quả giải quyết."))
     _require_text(summary, _("Vui lòng tóm tắt kết quả giải quyết."))
@@ -380,7 +387,7 @@ def complaint_resolve(
         changes=changes,
         reason=summary,
         public=True,
-        data={"outcome": outcome},
+        data={"outcome": outcome, **({"open_tasks_reason": open_tasks_reason} if open_tasks else {})},
     )
     notifications.consumer_update(complaint, summary)
     return complaint

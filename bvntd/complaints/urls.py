@@ -19,5 +19,6 @@ urlpatterns = [
     path("can-bo/ho-so/<str:code>/", views.staff_case, name="case"),
     path("can-bo/ho-so/<str:code>/tep/<int:attachment_id>/", views.staff_attachment, name="attachment"),
     path("can-bo/ho-so/<str:code>/chuyen/<slug:step>/", routing_views.transfer_step, name="transfer"),
+    path("can-bo/ho-so/<str:code>/phoi-hop/<slug:step>/", routing_views.task_step, name="task"),
     path("can-bo/ho-so/<str:code>/<slug:action>/", views.staff_action, name="action"),
 ]

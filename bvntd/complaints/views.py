@@ -19,7 +19,7 @@ from bvntd.core.crypto import mask_email, mask_name, mask_phone, mask_text
 from bvntd.core.errors import DomainError, FieldErrors, NotFound, PermissionDenied
 from bvntd.core.workdays import calendar_for
 from bvntd.geo.queries import communes_of, current_provinces
-from bvntd.routing.panel import transfer_panel
+from bvntd.routing.panel import joint_panel, transfer_panel
 
 from . import services
 from .access import Action, allowed_actions, get_complaint_for_user, membership_of
@@ -274,6 +274,7 @@ def case_page_context(request, complaint, *, bound: dict | None = None, revealed
         "revealed": revealed,
         "now": now,
         "transfer": transfer_panel(request.user, complaint),
+        "joint": joint_panel(request.user, complaint),
     }
 
 

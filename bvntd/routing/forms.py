@@ -58,3 +58,25 @@ class DecideTransferForm(Form):
         self.fields["owner"].queryset = Agency.objects.filter(
             pk__in=[transfer.from_agency_id, transfer.to_agency_id]
         )
+
+
+class RequestTaskForm(Form):
+    agency = forms.ModelChoiceField(Agency.objects.none(), label=_("Cơ quan phối hợp"))
+    request = forms.CharField(
+        label=_("Việc đề nghị phối hợp"), max_length=5000, widget=forms.Textarea({"rows": 3})
+    )
+    working_days = forms.IntegerField(
+        label=_("Thời hạn (ngày làm việc)"), min_value=1, max_value=30, initial=5
+    )
+
+    def __init__(self, *args, complaint: Complaint, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = (
+            Agency.objects.filter(is_active=True, province_id=complaint.owner_agency.province_id)
+            .exclude(pk=complaint.owner_agency_id)
+            .order_by("name")
+        )
+
+
+class AnswerTaskForm(Form):
+    answer = forms.CharField(label=_("Trả lời"), max_length=5000, widget=forms.Textarea({"rows": 3}))

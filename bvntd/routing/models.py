@@ -182,3 +182,50 @@ class Transfer(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_TRANSFER
+
+
+class TaskStatus(models.TextChoices):
+    OPEN = "open", _("Đang chờ cơ quan phối hợp")
+    DONE = "done", _("Đã trả lời")
+
+
+class SupportTask(models.Model):
+    """Joint handling: the lead agency asks a supporting agency for a task (an inspection, a test, an
+    opinion) with its own due date. The lead cannot resolve the case while a task is open unless it records
+    why."""
+
+    complaint = models.ForeignKey(
+        "complaints.Complaint", on_delete=models.PROTECT, related_name="support_tasks"
+    )
+    lead_agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+")
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="support_tasks")
+    request = models.TextField()
+    due_at = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=TaskStatus.choices, default=TaskStatus.OPEN)
+    answer = models.TextField(blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=TaskStatus.values), name="support_task_status_valid"
+            ),
+            models.CheckConstraint(condition=~Q(agency=F("lead_agency")), name="support_task_other_agency"),
+        ]
+        indexes = [
+            # A supporting agency's open tasks.
+            models.Index(fields=["agency", "status", "due_at"], name="support_task_queue"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.complaint_id}: {self.agency_id} ({self.status})"
+
+    @property
+    def answer_step(self) -> str:
+        """The URL step of the answer form on the case page."""
+        return f"answer-{self.pk}"

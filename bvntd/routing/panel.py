@@ -49,3 +49,27 @@ def transfer_panel(user, complaint: Complaint) -> dict:
         "from_agency", "to_agency", "arbiter_agency", "decided_owner", "proposed_by"
     ).order_by("proposed_at", "pk")
     return {"pending": pending, "forms": forms, "history": history, "failed": ""}
+
+
+def joint_panel(user, complaint: Complaint) -> dict:
+    """Joint handling on the case page: the tasks, the lead's request form, a supporting agency's answer."""
+    from bvntd.agencies.models import Role
+    from bvntd.complaints.access import membership_of
+
+    from .forms import AnswerTaskForm, RequestTaskForm
+    from .models import TaskStatus
+
+    tasks = list(complaint.support_tasks.select_related("agency").order_by("created_at"))
+    membership = membership_of(user)
+    answer_forms = {
+        task.pk: AnswerTaskForm()
+        for task in tasks
+        if task.status == TaskStatus.OPEN
+        and membership is not None
+        and membership.agency_id == task.agency_id
+        and membership.role in {Role.OFFICER, Role.HEAD}
+    }
+    request_form = None
+    if complaint.status in OPEN and is_holder(user, complaint):
+        request_form = RequestTaskForm(complaint=complaint)
+    return {"tasks": tasks, "request_form": request_form, "answer_forms": answer_forms}

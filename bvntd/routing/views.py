@@ -15,8 +15,14 @@ from bvntd.complaints.views import case_page_context, domain_errors
 from bvntd.core.errors import DomainError, NotFound, PermissionDenied
 
 from . import board as board_module
-from . import transfers
-from .forms import ContestTransferForm, DecideTransferForm, ProposeTransferForm
+from . import joint, transfers
+from .forms import (
+    AnswerTaskForm,
+    ContestTransferForm,
+    DecideTransferForm,
+    ProposeTransferForm,
+    RequestTaskForm,
+)
 
 
 @login_required
@@ -127,3 +133,52 @@ def board_cases(request, agency_code: str, metric: str):
         "routing/board_cases.html",
         {"agency": agency, "metric": metric, "cases": cases[:200], "count": cases.count()},
     )
+
+
+@login_required
+@require_POST
+@domain_errors
+def task_step(request, code: str, step: str):
+    """Joint handling: the lead asks (step "request"), a supporting agency answers (step "answer-<id>")."""
+    complaint = get_complaint_for_user(request.user, code)
+    task = None
+    if step == "request":
+        form = RequestTaskForm(request.POST, complaint=complaint)
+    elif step.startswith("answer-") and step.removeprefix("answer-").isdigit():
+        task = complaint.support_tasks.filter(pk=int(step.removeprefix("answer-"))).first()
+        if task is None:
+            raise Http404
+        form = AnswerTaskForm(request.POST)
+    else:
+        raise Http404
+    if form.is_valid():
+        try:
+            _perform_task_step(request.user, timezone.now(), complaint, task, form.cleaned_data)
+        except (NotFound, PermissionDenied):
+            raise
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Đã ghi nhận."))
+            return redirect("complaints:case", code=complaint.tracking_code)
+    complaint.refresh_from_db()
+    context = case_page_context(request, complaint)
+    if task is None:
+        context["joint"]["request_form"] = form
+    else:
+        context["joint"]["answer_forms"][task.pk] = form
+    return render(request, "complaints/case.html", context, status=422)
+
+
+def _perform_task_step(actor, now, complaint, task, data) -> None:
+    if task is None:
+        joint.task_request(
+            complaint=complaint,
+            actor=actor,
+            now=now,
+            agency=data["agency"],
+            request=data["request"],
+            working_days=data["working_days"],
+        )
+    else:
+        joint.task_answer(task=task, actor=actor, now=now, answer=data["answer"])
