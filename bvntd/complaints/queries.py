@@ -5,7 +5,7 @@ import hmac
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from bvntd.core.calendar import end_of_day, local_date
 from bvntd.core.crypto import blind_index
@@ -104,3 +104,41 @@ def days_left(complaint: Complaint, now: dt.datetime, calendar=None) -> int | No
 
 def public_timeline(complaint: Complaint):
     return complaint.events.filter(public=True).select_related("to_agency", "from_agency")
+
+
+@dataclass(frozen=True)
+class Custody:
+    agency_id: int
+    agency_label: str
+    start: dt.datetime
+    end: dt.datetime | None  # None: still holds it
+    working_days: int
+
+
+def custody_periods(complaint: Complaint, now: dt.datetime) -> list[Custody]:
+    """Who held the case and for how long (in working days), from its events: delay is charged to the
+    agency that held the case, whatever the transfers in between."""
+    calendar = calendar_for(now)
+    changes = (
+        complaint.events.filter(
+            Q(kind="created") | ~Q(from_agency_id=F("to_agency_id")), to_agency__isnull=False
+        )
+        .select_related("to_agency")
+        .order_by("created_at", "id")
+    )
+    periods: list[Custody] = []
+    held: tuple | None = None
+    for event in changes:
+        if held is not None:
+            periods.append(_custody(calendar, *held, event.created_at))
+        held = (event.to_agency_id, event.to_agency.label, event.created_at)
+    if held is not None:
+        end = complaint.closed_at or complaint.resolved_at if not complaint.is_open else None
+        periods.append(_custody(calendar, *held, end, until=now))
+    return periods
+
+
+def _custody(calendar, agency_id, label, start, end, until=None) -> Custody:
+    stop = end or until
+    days = max(0, calendar.working_days_between(local_date(start), local_date(stop)))
+    return Custody(agency_id, label, start, end, days)

@@ -27,7 +27,7 @@ from .attachments import check_uploads
 from .forms import ACTION_FORMS, ConsumerReplyForm, DisputeForm, LookupForm, RateForm, WithdrawForm
 from .intake import TEXT_FIELDS, parse_intake
 from .models import Channel, MessageKind
-from .queries import InboxFilters, days_left, find_for_consumer, inbox, public_timeline
+from .queries import InboxFilters, custody_periods, days_left, find_for_consumer, inbox, public_timeline
 from .states import OPEN, Status, can_move
 
 TRACKED_SESSION_KEY = "tracked_complaints"
@@ -275,6 +275,7 @@ def case_page_context(request, complaint, *, bound: dict | None = None, revealed
         "now": now,
         "transfer": transfer_panel(request.user, complaint),
         "joint": joint_panel(request.user, complaint),
+        "custody": custody_periods(complaint, now),
     }
 
 

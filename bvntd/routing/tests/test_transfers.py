@@ -304,3 +304,18 @@ def test_the_case_page_walks_the_protocol(client, case, personas):
     assert case.owner_agency.code == "86-health"
     client.force_login(personas["canbo.hanoi"])
     assert client.post(url + "chuyen/propose/", {}).status_code == 404
+
+
+@pytest.mark.django_db
+def test_time_in_each_agencys_hands_is_charged_to_it(case, personas):
+    from bvntd.complaints.queries import custody_periods
+
+    transfer = propose(case, personas["canbo.sct"])  # Mon 2/11
+    transfer_accept(transfer=transfer, actor=personas["canbo.syt"], now=vn(2026, 11, 5))  # Thu
+    case.refresh_from_db()
+    periods = custody_periods(case, vn(2026, 11, 10))  # Tue
+    assert [(p.agency_label, p.working_days) for p in periods] == [
+        ("Sở Công Thương tỉnh Vĩnh Long", 3),
+        ("Sở Y tế tỉnh Vĩnh Long", 3),
+    ]
+    assert periods[-1].end is None
