@@ -332,6 +332,10 @@ def complaint_extend(*, complaint: Complaint, actor, now: dt.datetime, reason: s
         raise DomainError(_("Hồ sơ đã được gia hạn một lần; không thể gia hạn thêm."))
     if complaint.due_kind != DueKind.RESOLVE or complaint.status not in OPEN - CLOCK_PAUSED:
         raise DomainError(_("Chỉ gia hạn được khi hồ sơ đang trong thời hạn giải quyết."))
+    if complaint.resolve_due_at < now:
+        # An extension is decided while the time limit runs, not after it has passed (it would set a
+        # new due date that is already past).
+        raise DomainError(_("Hồ sơ đã quá hạn giải quyết; không thể gia hạn nữa."))
     calendar = calendar_for(now)
     base = local_date(complaint.resolve_due_at)
     due = end_of_day(calendar.add_working_days(base, policy("EXTENSION_WORKING_DAYS")))

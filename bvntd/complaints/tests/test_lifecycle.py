@@ -83,6 +83,19 @@ def test_extension_is_allowed_once_with_a_reason(make_complaint, personas):
 
 
 @pytest.mark.django_db
+def test_an_overdue_case_cannot_be_extended(make_complaint, personas):
+    # Found by the state machine: extending after the deadline set a new due date already in the past.
+    officer = personas["canbo.sct"]
+    complaint = make_complaint(at=vn(2026, 10, 1))
+    services.complaint_accept(complaint=complaint, actor=officer, now=vn(2026, 10, 1))  # due 22/10
+    with pytest.raises(DomainError, match="quá hạn"):
+        services.complaint_extend(
+            complaint=complaint, actor=officer, now=vn(2026, 10, 23), reason="Giám định."
+        )
+    assert not complaint.extended
+
+
+@pytest.mark.django_db
 def test_resolve_then_dispute_within_fifteen_days_reopens(make_complaint, personas):
     officer = personas["canbo.sct"]
     complaint = make_complaint(at=vn(2026, 10, 1))
