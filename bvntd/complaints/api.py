@@ -35,6 +35,9 @@ class ComplaintIn(Schema):
     business_name: str
     business_tax_code: str | None = Field(None, description="10 digits, or 13 with a branch suffix, as text")
     business_address: str | None = None
+    business_province_code: str | None = Field(
+        None, description="2-digit code, when it differs from the consumer's"
+    )
     description: str = Field(min_length=10, max_length=20000)
     amount_vnd: int | None = Field(None, ge=0, le=10**13)
     purchased_on: dt.date | None = None

@@ -41,6 +41,7 @@ TEXT_FIELDS = (
     "business_name",
     "business_tax_code",
     "business_address",
+    "business_province_code",
     "description",
     "desired_outcome",
 )
@@ -57,6 +58,7 @@ class IntakeData:
     business_name: str
     business_tax_code: str  # 10 or 13 digits, or ""
     business_address: str
+    business_province_code: str
     description: str
     amount_vnd: int | None
     purchased_on: dt.date | None
@@ -98,6 +100,11 @@ def parse_intake(raw: Mapping[str, Any], *, today: dt.date, from_form: bool = Fa
     if not business_name:
         errors.add("business_name", _("Vui lòng nhập tên doanh nghiệp hoặc người bán."))
     tax_code = _tax_code(clean_line(text["business_tax_code"]), errors)
+    business_province_code = clean_line(text["business_province_code"])
+    if business_province_code and unit_as_of(UnitLevel.PROVINCE, business_province_code, today) is None:
+        errors.add(
+            "business_province_code", _("Mã tỉnh/thành phố không có trên bản đồ hành chính hiện hành.")
+        )
 
     description = clean_text(text["description"])
     if len(description) < DESCRIPTION_MIN:
@@ -124,6 +131,7 @@ def parse_intake(raw: Mapping[str, Any], *, today: dt.date, from_form: bool = Fa
         business_name=business_name,
         business_tax_code=tax_code,
         business_address=clean_text(text["business_address"]),
+        business_province_code=business_province_code,
         description=description,
         amount_vnd=amount,
         purchased_on=purchased_on,

@@ -56,6 +56,11 @@ class Complaint(models.Model):
     business_name = models.CharField(max_length=300)
     business_tax_code = models.CharField(max_length=14, blank=True)
     business_address = models.CharField(max_length=500, blank=True)
+    # Where the business is, when the consumer knows and it differs from where they live: that
+    # province's agency is asked for support (issue 3).
+    business_province = models.ForeignKey(
+        "geo.Province", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     # The matter.
     description = models.TextField()

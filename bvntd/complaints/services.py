@@ -170,6 +170,7 @@ def complaint_submit(
                 public=True,
                 data={"channel": channel, "routed": decision.routed, "sector": sector},
             )
+            _ask_business_province(complaint, now)
     except IntegrityError:
         # Two retries raced with the same key: the other one won; answer with its complaint.
         if idempotency_key:
@@ -208,6 +209,7 @@ def _create_complaint(data, channel, now, actor, owner: Agency, sector, due, cal
         business_name=data.business_name,
         business_tax_code=data.business_tax_code,
         business_address=data.business_address,
+        business_province_id=data.business_province_code or None,
         description=data.description,
         amount_vnd=data.amount_vnd,
         purchased_on=data.purchased_on,
@@ -231,6 +233,41 @@ def _create_complaint(data, channel, now, actor, owner: Agency, sector, due, cal
         except IntegrityError:
             continue  # 40 random bits: a collision is rare; try another code
     raise DomainError(_("Không tạo được mã hồ sơ, vui lòng thử lại."))
+
+
+def _ask_business_province(complaint: Complaint, now: dt.datetime) -> None:
+    """A business in another province: that province's Sở Công Thương is asked to support the case (issue 3;
+    the consumer's own province keeps it, Decree 146/2025 Art.46(1))."""
+    province = complaint.business_province_id
+    if not province or province == complaint.owner_agency.province_id:
+        return
+    agency = Agency.objects.filter(kind="sct", province_id=province, is_active=True).first()
+    if agency is None or agency.pk == complaint.owner_agency_id:
+        return
+    request = _(
+        "Doanh nghiệp bị khiếu nại ở %(province)s: đề nghị hỗ trợ liên hệ, xác minh doanh nghiệp."
+    ) % {"province": agency.province.full_name}
+    task = SupportTask.objects.create(
+        complaint=complaint,
+        lead_agency=complaint.owner_agency,
+        agency=agency,
+        request=request,
+        due_at=calendar_for(now).deadline(now, policy("SUPPORT_TASK_WORKING_DAYS")),
+        created_at=now,
+    )
+    ComplaintEvent.objects.create(
+        complaint=complaint,
+        kind=EventKind.TASK_REQUESTED,
+        created_at=now,
+        actor_label=SYSTEM,
+        from_status=complaint.status,
+        to_status=complaint.status,
+        from_agency=complaint.owner_agency,
+        to_agency=complaint.owner_agency,
+        reason=request,
+        public=True,
+        data={"task": task.pk, "agency": agency.code},
+    )
 
 
 def search_text_for(description: str, business_name: str) -> str:

@@ -119,3 +119,26 @@ def test_the_case_page_asks_and_answers(client, accepted, personas):
     other = Agency.objects.get(code="86-health")
     assert other != task.agency
     assert client.post(url + f"phoi-hop/answer-{task.pk}/", {"answer": "Tôi trả lời thay"}).status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_business_in_another_province_gets_a_support_request_there(make_complaint, personas):
+    complaint = make_complaint(business_province_code="79")  # consumer in Vĩnh Long, shop in Hồ Chí Minh
+    assert complaint.owner_agency.code == "86-sct"  # the consumer's province keeps the case
+    task = complaint.support_tasks.get()
+    assert task.agency.code == "79-sct" and task.created_by is None
+    assert [e.kind for e in complaint.events.order_by("id")] == ["created", "task_requested"]
+    same = make_complaint(business_province_code="86")
+    assert not same.support_tasks.exists()
+
+
+@pytest.mark.django_db
+def test_a_bad_business_province_is_refused(client):
+    import json
+
+    from conftest import valid_intake
+
+    body = valid_intake(business_province_code="99")
+    response = client.post("/api/v1/complaints", json.dumps(body), content_type="application/json")
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "business_province_code"
