@@ -3,18 +3,9 @@ so the admin shows, filters and searches, and never edits a status or deletes an
 
 from django.contrib import admin
 
+from bvntd.core.admin import ReadOnlyAdmin
+
 from .models import Attachment, Complaint, ComplaintEvent, IdempotencyKey, Message
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class EventInline(admin.TabularInline):

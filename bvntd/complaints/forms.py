@@ -21,6 +21,24 @@ class Form(forms.Form):
         super().__init__(*args, **kwargs)
 
 
+class TrackingCodeField(forms.CharField):
+    """An optional tracking code of another case; cleans to that Complaint (or None when left empty)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("max_length", 14)
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        code = super().clean(value).strip().upper()
+        if not code:
+            return None
+        original = Complaint.objects.filter(tracking_code=code).first()
+        if original is None:
+            raise forms.ValidationError(_("Không có hồ sơ mang mã này."))
+        return original
+
+
 class ActionForm(Form):
     """Carries the case version the person saw: a stale form loses to the edit that came first."""
 
@@ -129,20 +147,11 @@ class ResolveForm(ActionForm):
 class RejectForm(ActionForm):
     target = Status.REJECTED
     reason_code = forms.ChoiceField(choices=RejectReason.choices, label=_("Lý do"))
-    duplicate_of = forms.CharField(label=_("Mã hồ sơ bị trùng"), required=False, max_length=14)
+    duplicate_of = TrackingCodeField(label=_("Mã hồ sơ bị trùng"))
     explanation = _text_field(_("Giải thích gửi người tiêu dùng"))
     confirm = forms.BooleanField(
         label=_("Tôi xác nhận từ chối; hồ sơ sẽ kết thúc và người tiêu dùng được thông báo.")
     )
-
-    def clean_duplicate_of(self):
-        code = self.cleaned_data["duplicate_of"].strip().upper()
-        if not code:
-            return None
-        original = Complaint.objects.filter(tracking_code=code).first()
-        if original is None:
-            raise forms.ValidationError(_("Không có hồ sơ mang mã này."))
-        return original
 
     def perform(self, *, actor, now):
         return services.complaint_reject(

@@ -6,7 +6,7 @@ from django.contrib import admin
 from .models import Commune, Province, UnitVersion
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadMostlyAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
@@ -15,7 +15,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Province)
-class ProvinceAdmin(ReadOnlyAdmin):
+class ProvinceAdmin(ReadMostlyAdmin):
     list_display = ["code", "full_name", "full_name_en", "unit_type", "abbr", "valid_from", "valid_to"]
     list_filter = ["unit_type"]
     search_fields = ["code", "name", "name_en", "full_name", "code_name", "abbr"]
@@ -33,7 +33,7 @@ class ProvinceAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Commune)
-class CommuneAdmin(ReadOnlyAdmin):
+class CommuneAdmin(ReadMostlyAdmin):
     list_display = ["code", "full_name", "province", "unit_type", "valid_from", "valid_to"]
     list_filter = ["unit_type", "province"]
     list_select_related = ["province"]
@@ -44,7 +44,7 @@ class CommuneAdmin(ReadOnlyAdmin):
 
 
 @admin.register(UnitVersion)
-class UnitVersionAdmin(ReadOnlyAdmin):
+class UnitVersionAdmin(ReadMostlyAdmin):
     list_display = ["level", "code", "full_name", "province_code", "unit_type", "valid_from", "valid_to"]
     list_filter = ["level", "unit_type", "valid_from", "valid_to"]
     search_fields = ["code", "name", "full_name", "province_code"]

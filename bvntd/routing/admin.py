@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from bvntd.core.admin import ReadOnlyAdmin
 from bvntd.core.errors import DomainError
 
 from .competence import (
@@ -149,17 +150,6 @@ class CompetenceRuleAdmin(admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         """The service has set the supporting agencies already."""
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(RouterModel)

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from bvntd.agencies.models import Agency
-from bvntd.complaints.forms import Form
+from bvntd.complaints.forms import Form, TrackingCodeField
 from bvntd.complaints.models import Complaint
 
 from .models import TransferReason
@@ -19,7 +19,7 @@ class ProposeTransferForm(Form):
         widget=forms.Textarea({"rows": 2}),
         help_text=_("Ví dụ: Luật An toàn thực phẩm 2010; quy chế phối hợp của tỉnh."),
     )
-    duplicate_of = forms.CharField(label=_("Mã hồ sơ bị trùng (nếu trùng)"), required=False, max_length=14)
+    duplicate_of = TrackingCodeField(label=_("Mã hồ sơ bị trùng (nếu trùng)"))
 
     def __init__(self, *args, complaint: Complaint, suggested: Agency | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -30,15 +30,6 @@ class ProposeTransferForm(Form):
         )
         if suggested is not None and not self.is_bound:
             self.initial["to_agency"] = suggested.pk
-
-    def clean_duplicate_of(self):
-        code = self.cleaned_data["duplicate_of"].strip().upper()
-        if not code:
-            return None
-        original = Complaint.objects.filter(tracking_code=code).first()
-        if original is None:
-            raise forms.ValidationError(_("Không có hồ sơ mang mã này."))
-        return original
 
 
 class ContestTransferForm(Form):
