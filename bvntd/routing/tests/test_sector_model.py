@@ -100,6 +100,7 @@ def test_a_suggestion_has_probabilities_alternatives_and_reasons(pipeline):
     [
         ("Mẹ tôi 80 tuổi bị nhân viên tư vấn mua thực phẩm chức năng", "vulnerable"),
         ("Toi dang mang thai thang thu 6 thi bi ban sua het han", "vulnerable"),
+        ("Con tôi 5 tuổi phải nhập viện sau khi ăn bún ở quán", "vulnerable"),
         ("Shop order hàng từ Trung Quốc, giao chậm hai tháng", "foreign_seller"),
         ("Bình nóng lạnh bị điện giật khi đang tắm", "health_risk"),
     ],
