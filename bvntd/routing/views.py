@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bvntd.complaints.access import get_complaint_for_user
+from bvntd.complaints.forms import Form
 from bvntd.complaints.views import case_page_context, domain_errors
 from bvntd.core.errors import DomainError, NotFound, PermissionDenied
 
@@ -42,7 +43,9 @@ def transfer_step(request, code: str, step: str):
     except (NotFound, PermissionDenied):
         raise
     except DomainError as error:
-        form = form or ContestTransferForm()
+        if form is None:  # accept and withdraw have no fields; an empty bound form carries the error
+            form = Form(data={})
+            form.is_valid()
         form.add_error(None, error.message)
         return _again(request, complaint, step, form)
     messages.success(request, _("Đã ghi nhận."))

@@ -319,3 +319,17 @@ def test_time_in_each_agencys_hands_is_charged_to_it(case, personas):
         ("Sở Y tế tỉnh Vĩnh Long", 3),
     ]
     assert periods[-1].end is None
+
+
+@pytest.mark.django_db
+def test_an_accept_that_fails_says_why_on_the_case_page(client, case, personas):
+    propose(case, personas["canbo.sct"])
+    from bvntd.complaints import services
+
+    services.complaint_withdraw(complaint=case, now=vn(2026, 11, 2, 11))  # the consumer withdrew meanwhile
+    client.force_login(personas["canbo.syt"])
+    response = client.post(f"/can-bo/ho-so/{case.tracking_code}/chuyen/accept/")
+    assert response.status_code == 422
+    assert "không thể chuyển" in response.content.decode()
+    case.refresh_from_db()
+    assert case.owner_agency.code == "86-sct"
