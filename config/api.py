@@ -8,7 +8,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from bvntd.complaints.api import router as complaints_router
 from bvntd.complaints.api import staff_router
-from bvntd.core.errors import Conflict, DomainError, FieldErrors, NotFound, PermissionDenied
+from bvntd.core.errors import Conflict, DomainError, FieldErrors, NotFound, PermissionDenied, Throttled
 from bvntd.routing.api import router as routing_router
 
 api = NinjaAPI(
@@ -44,6 +44,11 @@ def forbidden(request, exc: PermissionDenied):
 @api.exception_handler(Conflict)
 def conflict(request, exc: Conflict):
     return _errors(request, 409, [{"field": None, "message": exc.message}])
+
+
+@api.exception_handler(Throttled)
+def throttled(request, exc: Throttled):
+    return _errors(request, 429, [{"field": None, "message": exc.message}])
 
 
 @api.exception_handler(DomainError)

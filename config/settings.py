@@ -233,6 +233,9 @@ BVNTD = {
     "ATTACHMENTS_PER_UPLOAD": env_int("BVNTD_ATTACHMENTS_PER_UPLOAD", 5),
     "INBOX_PAGE_SIZE": env_int("BVNTD_INBOX_PAGE_SIZE", 25),
     "SWEEP_INTERVAL_SECONDS": env_int("BVNTD_SWEEP_INTERVAL_SECONDS", 60),
+    # The consumer's look-up: this many failures from one client within the window, then a pause.
+    "LOOKUP_MAX_FAILURES": env_int("BVNTD_LOOKUP_MAX_FAILURES", 10),
+    "LOOKUP_WINDOW_MINUTES": env_int("BVNTD_LOOKUP_WINDOW_MINUTES", 15),
     # Routing: the sector model's suggestion sets the owner at or above this confidence (in percent);
     # below it the complaint goes to the coordinator's triage queue.
     "ROUTING_MIN_CONFIDENCE": env_int("BVNTD_ROUTING_MIN_CONFIDENCE_PERCENT", 60) / 100,

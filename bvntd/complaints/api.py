@@ -11,13 +11,14 @@ from ninja import Field, Query, Router, Schema, Status
 
 from bvntd.core.api_auth import StaffToken
 from bvntd.core.crypto import mask_email, mask_name, mask_phone
-from bvntd.core.errors import FieldError, FieldErrors, NotFound
+from bvntd.core.errors import FieldError, FieldErrors, NotFound, Throttled
 
 from . import services
 from .access import get_complaint_for_user
 from .intake import parse_intake
 from .models import Channel, Complaint
 from .queries import InboxFilters, find_for_consumer, inbox, public_timeline
+from .throttle import client_key, lookup_blocked, record_failure
 
 router = Router(tags=["complaints"])
 staff_router = Router(tags=["staff"], auth=StaffToken())
@@ -232,8 +233,12 @@ def create_complaint(request: HttpRequest):
     summary="Follow a complaint with its tracking code and the phone or e-mail given at intake",
 )
 def get_complaint(request: HttpRequest, tracking_code: str, contact: str):
+    now, key = timezone.now(), client_key(request)
+    if lookup_blocked(key, now):
+        raise Throttled()
     complaint = find_for_consumer(tracking_code, contact)
     if complaint is None:
+        record_failure(key, now)
         raise NotFound(_("Không tìm thấy hồ sơ với mã và thông tin liên hệ này."))
     return _public(complaint)
 

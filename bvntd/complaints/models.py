@@ -253,3 +253,18 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class LookupFailure(models.Model):
+    """A failed look-up of a case by tracking code and contact, for throttling guessers. The client is kept
+    only as a keyed hash of its address (no personal data at rest)."""
+
+    client_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        # lookup_blocked: a client's failures within the window.
+        indexes = [models.Index(fields=["client_hash", "created_at"], name="lookup_failure_window")]
+
+    def __str__(self) -> str:
+        return f"{self.client_hash[:8]}… {self.created_at:%Y-%m-%d %H:%M}"

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from bvntd.agencies.models import Role, Sector
 from bvntd.core.crypto import mask_email, mask_name, mask_phone, mask_text
-from bvntd.core.errors import DomainError, FieldErrors, NotFound, PermissionDenied
+from bvntd.core.errors import DomainError, FieldErrors, NotFound, PermissionDenied, Throttled
 from bvntd.core.workdays import calendar_for
 from bvntd.geo.queries import communes_of, current_provinces
 from bvntd.routing.panel import joint_panel, transfer_panel
@@ -29,6 +29,7 @@ from .intake import TEXT_FIELDS, parse_intake
 from .models import Channel, MessageKind
 from .queries import InboxFilters, custody_periods, days_left, find_for_consumer, inbox, public_timeline
 from .states import OPEN, Status, can_move
+from .throttle import client_key, lookup_blocked, record_failure
 
 TRACKED_SESSION_KEY = "tracked_complaints"
 # Actions that only make sense while the case is open (the transition table does not cover them).
@@ -140,13 +141,19 @@ def _tracked_complaint(request: HttpRequest, code: str):
 @require_http_methods(["GET", "POST"])
 def lookup(request: HttpRequest) -> HttpResponse:
     form = LookupForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    status = 422 if request.method == "POST" else 200
+    now, key = timezone.now(), client_key(request)
+    if request.method == "POST" and lookup_blocked(key, now):
+        form.is_valid()
+        form.add_error(None, Throttled().message)
+        status = 429
+    elif request.method == "POST" and form.is_valid():
         complaint = find_for_consumer(form.cleaned_data["tracking_code"], form.cleaned_data["contact"])
         if complaint is not None:
             _remember(request, complaint.tracking_code)
             return redirect("complaints:track", code=complaint.tracking_code)
+        record_failure(key, now)
         form.add_error(None, _("Không tìm thấy hồ sơ với mã và thông tin liên hệ này."))
-    status = 422 if request.method == "POST" else 200
     return render(request, "complaints/lookup.html", {"form": form}, status=status)
 
 

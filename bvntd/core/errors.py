@@ -47,6 +47,14 @@ class Conflict(DomainError):
     http_status = 409
 
 
+class Throttled(DomainError):
+    """Too many attempts from one client; try again later."""
+
+    default_message = _("Bạn đã thử quá nhiều lần. Vui lòng thử lại sau 15 phút.")
+    default_code = "throttled"
+    http_status = 429
+
+
 @dataclass(frozen=True)
 class FieldError:
     """One problem with one input; `field` None means the input as a whole."""

@@ -181,3 +181,30 @@ def test_pages_render_in_english(client):
     client.cookies["django_language"] = "en"
     page = client.get("/khieu-nai/moi/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert 'lang="en"' in page
+
+
+@pytest.mark.django_db
+def test_too_many_failed_lookups_pause_the_client(client, make_complaint, settings):
+    settings.BVNTD = {**settings.BVNTD, "LOOKUP_MAX_FAILURES": 3, "LOOKUP_WINDOW_MINUTES": 15}
+    complaint = make_complaint()
+    for _ in range(3):
+        wrong = client.post("/tra-cuu/", {"tracking_code": complaint.tracking_code, "contact": "0900000000"})
+        assert wrong.status_code == 422
+    # Now even the right contact is refused for a while, from the page and from the API alike.
+    right = {"tracking_code": complaint.tracking_code, "contact": "0912345678"}
+    blocked = client.post("/tra-cuu/", right)
+    assert blocked.status_code == 429 and "quá nhiều lần" in blocked.content.decode()
+    api = client.get(f"/api/v1/complaints/{complaint.tracking_code}", {"contact": "0912345678"})
+    assert api.status_code == 429
+    with time_machine.travel(dt.datetime.now(dt.UTC) + dt.timedelta(minutes=16)):
+        assert client.post("/tra-cuu/", right).status_code == 302
+
+
+@pytest.mark.django_db
+def test_failed_api_lookups_count_too(client, make_complaint, settings):
+    settings.BVNTD = {**settings.BVNTD, "LOOKUP_MAX_FAILURES": 2}
+    complaint = make_complaint()
+    url = f"/api/v1/complaints/{complaint.tracking_code}"
+    assert client.get(url, {"contact": "0900000001"}).status_code == 404
+    assert client.get(url, {"contact": "0900000002"}).status_code == 404
+    assert client.get(url, {"contact": "0912345678"}).status_code == 429
