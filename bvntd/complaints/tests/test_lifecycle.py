@@ -10,10 +10,7 @@ from bvntd.complaints.models import ComplaintEvent, Message, MessageKind
 from bvntd.complaints.states import DueKind, Outcome, RejectReason, Status
 from bvntd.core.calendar import VN_TZ
 from bvntd.core.errors import Conflict, DomainError, PermissionDenied
-
-
-def vn(year, month, day, hour=9):
-    return dt.datetime(year, month, day, hour, tzinfo=VN_TZ)
+from tests_helpers import vn
 
 
 def local_due(complaint):

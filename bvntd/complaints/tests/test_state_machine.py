@@ -16,6 +16,7 @@ from bvntd.complaints.states import ALLOWED, OPEN, Outcome, RejectReason, Status
 from bvntd.core.calendar import VN_TZ
 from bvntd.core.errors import DomainError
 from bvntd.core.personas import create_personas
+from tests_helpers import run_isolated
 
 STAFF = ["canbo.sct", "lanhdao.sct", "dieuphoi.vl", "canbo.syt", "canbo.hanoi", "kiemtoan"]
 STAFF_ACTIONS = [
@@ -139,17 +140,4 @@ def test_random_service_sequences_keep_the_invariants():
         deadline=None,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
     )(ComplaintMachine)
-    # Each example runs inside a savepoint that is rolled back, so the examples do not see each other.
-    from django.db import transaction
-
-    class Isolated(machine):
-        def __init__(self):
-            super().__init__()
-            self._atomic = transaction.atomic()
-            self._atomic.__enter__()
-
-        def teardown(self):
-            transaction.set_rollback(True)
-            self._atomic.__exit__(None, None, None)
-
-    Isolated.TestCase().runTest()
+    run_isolated(machine)

@@ -1,19 +1,13 @@
 """The deadline sweep: due soon and overdue are recorded once per due date; resolved cases close after the
 dispute window."""
 
-import datetime as dt
-
 import pytest
 from django.core import mail
 
 from bvntd.complaints import services
 from bvntd.complaints.states import Outcome, Status
 from bvntd.complaints.sweep import sweep_deadlines
-from bvntd.core.calendar import VN_TZ
-
-
-def vn(year, month, day, hour=9):
-    return dt.datetime(year, month, day, hour, tzinfo=VN_TZ)
+from tests_helpers import vn
 
 
 @pytest.fixture(autouse=True)

@@ -1,20 +1,14 @@
 """The coordinator's board: queues, overdue lists and the per-agency table, each figure a list of cases."""
 
-import datetime as dt
-
 import pytest
 import time_machine
 
 from bvntd.agencies.models import Agency
 from bvntd.complaints import services
-from bvntd.core.calendar import VN_TZ
 from bvntd.routing import board
 from bvntd.routing.models import TransferReason
 from bvntd.routing.transfers import transfer_accept, transfer_contest, transfer_decide, transfer_propose
-
-
-def vn(year, month, day, hour=9):
-    return dt.datetime(year, month, day, hour, tzinfo=VN_TZ)
+from tests_helpers import vn
 
 
 def agency(code):

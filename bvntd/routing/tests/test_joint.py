@@ -13,10 +13,7 @@ from bvntd.core.calendar import VN_TZ
 from bvntd.core.errors import Conflict, DomainError, PermissionDenied
 from bvntd.routing.joint import task_answer, task_request
 from bvntd.routing.models import TaskStatus
-
-
-def vn(year, month, day, hour=9):
-    return dt.datetime(year, month, day, hour, tzinfo=VN_TZ)
+from tests_helpers import vn
 
 
 @pytest.fixture

@@ -20,6 +20,7 @@ from bvntd.core.errors import DomainError
 from bvntd.core.personas import create_personas
 from bvntd.routing import transfers
 from bvntd.routing.models import OPEN_TRANSFER, Transfer, TransferReason, TransferStatus
+from tests_helpers import run_isolated
 
 PEOPLE = ["canbo.sct", "canbo.syt", "canbo.hanoi", "dieuphoi.vl", "quocgia", "lanhdao.sct"]
 TARGETS = ["86-sct", "86-health", "86-qltt", "01-sct"]
@@ -165,14 +166,4 @@ def test_random_transfer_sequences_keep_the_invariants():
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
     )(TransferMachine)
 
-    class Isolated(machine):
-        def __init__(self):
-            super().__init__()
-            self._atomic = transaction.atomic()
-            self._atomic.__enter__()
-
-        def teardown(self):
-            transaction.set_rollback(True)
-            self._atomic.__exit__(None, None, None)
-
-    Isolated.TestCase().runTest()
+    run_isolated(machine)

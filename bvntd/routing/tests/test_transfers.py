@@ -17,12 +17,9 @@ from bvntd.routing.transfers import (
     transfer_propose,
     transfer_withdraw,
 )
+from tests_helpers import vn
 
 FOOD_LAW = "Luật An toàn thực phẩm 2010: thực phẩm chức năng thuộc ngành Y tế."
-
-
-def vn(year, month, day, hour=9):
-    return dt.datetime(year, month, day, hour, tzinfo=VN_TZ)
 
 
 def agency(code):
