@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "bvntd.agencies",
     "bvntd.complaints",
     "bvntd.routing",
+    "bvntd.businesses",
 ]
 
 MIDDLEWARE = [
@@ -246,6 +247,25 @@ BVNTD = {
     "ARBITRATION_WORKING_DAYS": env_int("BVNTD_ARBITRATION_WORKING_DAYS", 3),
     # Joint handling: the default due date of a task asked of a supporting agency.
     "SUPPORT_TASK_WORKING_DAYS": env_int("BVNTD_SUPPORT_TASK_WORKING_DAYS", 5),
+    # The business stage. Law 19/2023 Art.57(2): the business receives and negotiates within 7 working days.
+    "BUSINESS_ANSWER_WORKING_DAYS": env_int("BVNTD_BUSINESS_ANSWER_WORKING_DAYS", 7),
+    # Art.8 gives a vulnerable consumer priority without a number: this shorter target is policy.
+    "BUSINESS_PRIORITY_WORKING_DAYS": env_int("BVNTD_BUSINESS_PRIORITY_WORKING_DAYS", 3),
+    # An "in progress" answer names a date no later than this many working days after the case was sent.
+    "BUSINESS_IN_PROGRESS_MAX_WORKING_DAYS": env_int("BVNTD_BUSINESS_IN_PROGRESS_MAX_WORKING_DAYS", 15),
+    # The consumer's time to accept or dispute the business's answer; silence then closes the case.
+    "ANSWER_DECISION_DAYS": env_int("BVNTD_ANSWER_DECISION_DAYS", 15),
+    "BUSINESS_INVITATION_DAYS": env_int("BVNTD_BUSINESS_INVITATION_DAYS", 7),
+    "BUSINESS_API_RATE_PER_MINUTE": env_int("BVNTD_BUSINESS_API_RATE_PER_MINUTE", 60),
+    # Settlement promises: a reminder this many working days ahead; unmarked this long after the due date,
+    # the promise counts as broken and the case reopens.
+    "PROMISE_DUE_SOON_WORKING_DAYS": env_int("BVNTD_PROMISE_DUE_SOON_WORKING_DAYS", 2),
+    "PROMISE_GRACE_WORKING_DAYS": env_int("BVNTD_PROMISE_GRACE_WORKING_DAYS", 2),
+    # Mass-complaint alert: at least this many near-duplicate complaints (estimated Jaccard similarity of
+    # their texts at or above the percentage) about one business within the window.
+    "MASS_ALERT_MIN_CASES": env_int("BVNTD_MASS_ALERT_MIN_CASES", 5),
+    "MASS_ALERT_WINDOW_DAYS": env_int("BVNTD_MASS_ALERT_WINDOW_DAYS", 14),
+    "MASS_ALERT_SIMILARITY": env_int("BVNTD_MASS_ALERT_SIMILARITY_PERCENT", 50) / 100,
 }
 
 LOGGING = {

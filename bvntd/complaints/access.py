@@ -30,6 +30,10 @@ class Action(StrEnum):
     NOTE = "note"
     MESSAGE = "message"
     REVEAL = "reveal"
+    # The business side of a case: link the registered business, send it the case first, confirm a
+    # vulnerable consumer, take the case back from the business.
+    BUSINESS = "business"
+    MEDIATE = "mediate"
 
 
 # What each role may do on a case in its scope. Case work belongs to the owning agency's people, who hand

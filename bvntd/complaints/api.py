@@ -43,7 +43,15 @@ class ComplaintIn(Schema):
     amount_vnd: int | None = Field(None, ge=0, le=10**13)
     purchased_on: dt.date | None = None
     desired_outcome: str | None = None
-    contacted_business: bool | None = None
+    contacted_business: bool | None = Field(
+        None, description="False: the consumer has not asked the business yet (it may answer first)"
+    )
+    publish_consent: bool = Field(False, description="The case may count in the business's public scorecard")
+    vulnerable_group: str | None = Field(
+        None,
+        description="Law 19/2023 Art.8 group the consumer declares: elderly, disability, child, "
+        "ethnic_remote, pregnant, illness, poor",
+    )
     consent: bool = Field(description="Must be true: consent to the processing of personal data")
 
 

@@ -22,6 +22,8 @@ from bvntd.core.text import clean_line, clean_text
 from bvntd.geo.models import UnitLevel
 from bvntd.geo.queries import commune_in_province, unit_as_of
 
+from .models import VulnerableGroup
+
 MAX_AMOUNT_VND = 10**13
 TEXT_LIMITS = {
     "consumer_name": 200,
@@ -64,6 +66,8 @@ class IntakeData:
     purchased_on: dt.date | None
     desired_outcome: str
     contacted_business: bool | None
+    publish_consent: bool = False
+    vulnerable_group: str = ""  # a VulnerableGroup value, or ""
 
 
 class _Collector:
@@ -115,6 +119,10 @@ def parse_intake(raw: Mapping[str, Any], *, today: dt.date, from_form: bool = Fa
     amount = _amount(raw.get("amount_vnd"), errors, from_form=from_form)
     purchased_on = _date(raw.get("purchased_on"), "purchased_on", today, errors, from_form=from_form)
     contacted = _bool(raw.get("contacted_business"), "contacted_business", errors, from_form=from_form)
+    publish = _bool(raw.get("publish_consent"), "publish_consent", errors, from_form=from_form)
+    vulnerable_group = clean_line(_text(raw.get("vulnerable_group"), "vulnerable_group", errors))
+    if vulnerable_group and vulnerable_group not in VulnerableGroup.values:
+        errors.add("vulnerable_group", _("Nhóm người tiêu dùng dễ bị tổn thương không hợp lệ."))
     consent = _bool(raw.get("consent"), "consent", errors, from_form=from_form)
     if consent is not True and "consent" not in _fields(errors):
         errors.add("consent", _("Cần có sự đồng ý xử lý dữ liệu cá nhân để tiếp nhận khiếu nại."))
@@ -137,6 +145,8 @@ def parse_intake(raw: Mapping[str, Any], *, today: dt.date, from_form: bool = Fa
         purchased_on=purchased_on,
         desired_outcome=clean_text(text["desired_outcome"]),
         contacted_business=contacted,
+        publish_consent=publish is True,
+        vulnerable_group=vulnerable_group,
     )
 
 

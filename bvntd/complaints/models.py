@@ -17,6 +17,30 @@ class Channel(models.TextChoices):
     API = "api", _("API")
 
 
+class VulnerableGroup(models.TextChoices):
+    # Law 19/2023 Art.8(1), points a to g.
+    ELDERLY = "elderly", _("Người cao tuổi")
+    DISABILITY = "disability", _("Người khuyết tật")
+    CHILD = "child", _("Trẻ em")
+    ETHNIC_REMOTE = (
+        "ethnic_remote",
+        _("Người dân tộc thiểu số; người sống ở miền núi, hải đảo, vùng đặc biệt khó khăn"),
+    )
+    PREGNANT = "pregnant", _("Phụ nữ mang thai hoặc nuôi con dưới 36 tháng tuổi")
+    ILLNESS = "illness", _("Người mắc bệnh hiểm nghèo")
+    POOR = "poor", _("Thành viên hộ nghèo")
+
+
+class VulnerableStatus(models.TextChoices):
+    DECLARED = "declared", _("Người tiêu dùng tự khai")
+    EVIDENCED = "evidenced", _("Người tiêu dùng khai, có giấy tờ kèm theo")
+    CONFIRMED = "confirmed", _("Cán bộ đã xác nhận")
+
+
+# Law 19/2023 Art.8: with evidence of vulnerability, the business gives priority.
+PRIORITY_STATUSES = frozenset({VulnerableStatus.EVIDENCED, VulnerableStatus.CONFIRMED})
+
+
 class ComplaintQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status__in=OPEN)
@@ -61,6 +85,10 @@ class Complaint(models.Model):
     business_province = models.ForeignKey(
         "geo.Province", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # The registered business, once matched (exact tax code at intake, or confirmed by staff).
+    business = models.ForeignKey(
+        "businesses.Business", null=True, blank=True, on_delete=models.PROTECT, related_name="complaints"
+    )
 
     # The matter.
     description = models.TextField()
@@ -69,6 +97,13 @@ class Complaint(models.Model):
     desired_outcome = models.TextField(blank=True)
     contacted_business = models.BooleanField(null=True)
     consent_at = models.DateTimeField()
+    # The consumer agrees that the case counts in the business's public scorecard (no personal data).
+    publish_consent = models.BooleanField(default=False)
+    # Law 19/2023 Art.8: a vulnerable consumer. The group is sensitive personal data (Decree 13/2023), so it
+    # is encrypted and recorded only from what the consumer declares; staff confirm it. The business sees
+    # only the priority, never the group.
+    vulnerable_group = EncryptedTextField(blank=True)
+    vulnerable_status = models.CharField(max_length=10, choices=VulnerableStatus.choices, blank=True)
     # Folded (lower-case, no diacritics) description and business name, for search with or without diacritics.
     search_text = models.TextField(blank=True)
 
@@ -135,6 +170,10 @@ class Complaint(models.Model):
     def is_final(self) -> bool:
         return self.status in FINAL
 
+    @property
+    def is_priority(self) -> bool:
+        return self.vulnerable_status in PRIORITY_STATUSES
+
 
 class EventKind(models.TextChoices):
     CREATED = "created", _("Tiếp nhận hồ sơ")
@@ -165,6 +204,25 @@ class EventKind(models.TextChoices):
     TRANSFER_WITHDRAWN = "transfer_withdrawn", _("Rút đề nghị chuyển")
     TASK_REQUESTED = "task_requested", _("Đề nghị cơ quan phối hợp")
     TASK_ANSWERED = "task_answered", _("Cơ quan phối hợp trả lời")
+    BUSINESS_LINKED = "business_linked", _("Xác định doanh nghiệp bị khiếu nại")
+    VULNERABLE_CONFIRMED = "vulnerable_confirmed", _("Xác nhận người tiêu dùng dễ bị tổn thương")
+    SENT_TO_BUSINESS = "sent_to_business", _("Chuyển doanh nghiệp giải quyết trước")
+    BUSINESS_ANSWERED = "business_answered", _("Doanh nghiệp trả lời")
+    BUSINESS_HANDED_OVER = "business_handed_over", _("Doanh nghiệp giao bên thứ ba xử lý")
+    BUSINESS_SILENT = "business_silent", _("Doanh nghiệp không trả lời đúng hạn; chuyển cơ quan")
+    BUSINESS_REFUSED = "business_refused", _("Doanh nghiệp từ chối; chuyển cơ quan")
+    ANSWER_ACCEPTED = "answer_accepted", _("Người tiêu dùng đồng ý với câu trả lời của doanh nghiệp")
+    ANSWER_DISPUTED = "answer_disputed", _("Người tiêu dùng không đồng ý với câu trả lời; chuyển cơ quan")
+    ANSWER_LAPSED = "answer_lapsed", _("Hết hạn phản hồi câu trả lời; đóng hồ sơ")
+    AGENCY_TOOK_OVER = "agency_took_over", _("Cơ quan tiếp nhận giải quyết")
+    MEDIATION_SCHEDULED = "mediation_scheduled", _("Lên lịch hòa giải")
+    MEDIATION_HELD = "mediation_held", _("Ghi biên bản hòa giải")
+    MEDIATION_CANCELLED = "mediation_cancelled", _("Hủy phiên hòa giải")
+    SETTLEMENT_RECORDED = "settlement_recorded", _("Ghi nhận thỏa thuận hòa giải")
+    PROMISE_DUE_SOON = "promise_due_soon", _("Cam kết sắp đến hạn")
+    PROMISE_KEPT = "promise_kept", _("Cam kết đã được thực hiện")
+    PROMISE_BROKEN = "promise_broken", _("Cam kết không được thực hiện; mở lại hồ sơ")
+    MASS_ALERT = "mass_alert", _("Thuộc cảnh báo khiếu nại hàng loạt")
 
 
 class ComplaintEvent(models.Model):

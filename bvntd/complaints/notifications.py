@@ -62,11 +62,46 @@ def agency_update(complaint, text: str) -> None:
     )
 
 
+def business_emails(business) -> list[str]:
+    members = business.members.filter(user__is_active=True).select_related("user")
+    return [m.user.email for m in members if m.user.email]
+
+
+def _business_case_url(complaint) -> str:
+    return f"{settings.SITE_URL}/doanh-nghiep/ho-so/{complaint.tracking_code}/"
+
+
+def business_received(complaint, business) -> None:
+    """Law 19/2023 Art.57(2): the business is asked to answer; the mail names the case, not the consumer."""
+    _send_after_commit(
+        business_emails(business),
+        f"[BVNTD] Khiếu nại mới {complaint.tracking_code} cần doanh nghiệp trả lời",
+        f"Doanh nghiệp nhận được khiếu nại {complaint.tracking_code}; vui lòng trả lời trước "
+        f"{complaint.due_at:%d/%m/%Y} tại {_business_case_url(complaint)}",
+    )
+    consumer_update(
+        complaint,
+        f"Khiếu nại của bạn đã được chuyển đến {business.name} để doanh nghiệp trả lời trước "
+        f"(Luật Bảo vệ quyền lợi người tiêu dùng 2023, Điều 57).",
+    )
+
+
+def business_update(complaint, business, text: str) -> None:
+    _send_after_commit(
+        business_emails(business),
+        f"[BVNTD] Cập nhật khiếu nại {complaint.tracking_code}",
+        f"{text}\n{_business_case_url(complaint)}",
+    )
+
+
 def deadline_recipients(complaint, *, overdue: bool) -> list[str]:
     """The escalation ladder: due soon → the agency and the officer in charge; overdue → also the agency's
     heads and the province's coordinating unit (whose board lists the case)."""
     from bvntd.agencies.models import Agency, AgencyKind, Role
 
+    if complaint.due_kind == "business" and complaint.business_id:
+        # The business's own clock: remind the business, not the agency that waits.
+        return business_emails(complaint.business)
     recipients = [complaint.owner_agency.email]
     if complaint.assigned_officer_id and complaint.assigned_officer.email:
         recipients.append(complaint.assigned_officer.email)
@@ -88,4 +123,15 @@ def deadline_warning(complaint, *, overdue: bool) -> None:
         f"[BVNTD] Hồ sơ {complaint.tracking_code} {when}",
         f"Hồ sơ {complaint.tracking_code} {when} ({complaint.get_due_kind_display()}).\n"
         f"{_case_url(complaint)}",
+    )
+
+
+def business_invitation(invitation, url: str) -> None:
+    """The one-time link goes only to the invited address."""
+    _send_after_commit(
+        [invitation.email],
+        f"[BVNTD] Lời mời trả lời khiếu nại cho {invitation.business.name}",
+        f"{invitation.agency.name} mời bạn trả lời khiếu nại của người tiêu dùng thay mặt "
+        f"{invitation.business.name} trên hệ thống BVNTD.\n"
+        f"Mở đường dẫn sau (dùng một lần, hết hạn {invitation.expires_at:%d/%m/%Y}) để tạo tài khoản:\n{url}",
     )

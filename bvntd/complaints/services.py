@@ -10,6 +10,7 @@ import datetime as dt
 import hashlib
 import secrets
 from collections.abc import Sequence
+from functools import partial
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -17,6 +18,10 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from bvntd.agencies.models import Agency, Sector
+from bvntd.businesses import registry as business_registry
+from bvntd.businesses import stage as business_stage
+from bvntd.businesses.models import Promise, PromiseStatus, ReferralStatus
+from bvntd.businesses.tasks import detect_mass_complaint
 from bvntd.core.calendar import end_of_day, local_date
 from bvntd.core.crypto import blind_index
 from bvntd.core.errors import Conflict, DomainError
@@ -29,7 +34,15 @@ from . import notifications
 from .access import Action, require
 from .attachments import UploadedAttachment, store_attachments
 from .intake import IntakeData
-from .models import Complaint, ComplaintEvent, EventKind, IdempotencyKey, Message, MessageKind
+from .models import (
+    Complaint,
+    ComplaintEvent,
+    EventKind,
+    IdempotencyKey,
+    Message,
+    MessageKind,
+    VulnerableStatus,
+)
 from .states import CLOCK_PAUSED, OPEN, DueKind, Outcome, RejectReason, Status, can_move
 
 CONSUMER = "consumer"
@@ -101,7 +114,11 @@ def _write(
     )
 
 
-def _resolve_clock(now: dt.datetime, working_days: int) -> dict:
+# Other apps' services (the business stage, mediation) change a case through this same door.
+write_change = _write
+
+
+def resolve_clock(now: dt.datetime, working_days: int) -> dict:
     calendar = calendar_for(now)
     due = calendar.deadline(now, working_days)
     return {
@@ -151,7 +168,9 @@ def complaint_submit(
     due = calendar.deadline(now, policy("ACCEPT_WORKING_DAYS"))
     try:
         with transaction.atomic():
-            complaint = _create_complaint(data, channel, now, actor, owner, sector, due, calendar.version)
+            complaint = _create_complaint(
+                data, channel, now, actor, owner, sector, due, calendar.version, has_files=bool(files)
+            )
             record_suggestion(complaint=complaint, decision=decision, now=now)
             if idempotency_key:
                 IdempotencyKey.objects.create(
@@ -171,6 +190,10 @@ def complaint_submit(
                 data={"channel": channel, "routed": decision.routed, "sector": sector},
             )
             _ask_business_province(complaint, now)
+            # Law 19/2023 Art.57(2): a registered business not yet asked answers first.
+            business_stage.referral_on_intake(complaint=complaint, now=now)
+            # Near-duplicate complaints about one business: checked by the worker, off the intake path.
+            transaction.on_commit(partial(detect_mass_complaint.enqueue, complaint_id=complaint.pk))
     except IntegrityError:
         # Two retries raced with the same key: the other one won; answer with its complaint.
         if idempotency_key:
@@ -193,7 +216,14 @@ def _idempotent_replay(key: str, request_hash: str) -> Complaint | None:
     return record.complaint
 
 
-def _create_complaint(data, channel, now, actor, owner: Agency, sector, due, calendar_version) -> Complaint:
+def _create_complaint(
+    data, channel, now, actor, owner: Agency, sector, due, calendar_version, *, has_files: bool
+) -> Complaint:
+    vulnerable_status = ""
+    if data.vulnerable_group:
+        # Law 19/2023 Art.8(2): priority comes with evidence; a file attached to the declaration counts as
+        # evidence until staff confirm or correct it.
+        vulnerable_status = VulnerableStatus.EVIDENCED if has_files else VulnerableStatus.DECLARED
     fields = dict(
         channel=channel,
         status=Status.RECEIVED,
@@ -215,6 +245,10 @@ def _create_complaint(data, channel, now, actor, owner: Agency, sector, due, cal
         purchased_on=data.purchased_on,
         desired_outcome=data.desired_outcome,
         contacted_business=data.contacted_business,
+        publish_consent=data.publish_consent,
+        vulnerable_group=data.vulnerable_group,
+        vulnerable_status=vulnerable_status,
+        business=business_registry.business_for_tax_code(data.business_tax_code),
         consent_at=now,
         search_text=search_text_for(data.description, data.business_name),
         sector_id=sector,
@@ -282,7 +316,7 @@ def complaint_accept(
     *, complaint: Complaint, actor, now: dt.datetime, sector: Sector | None = None
 ) -> Complaint:
     require(actor, complaint, Action.ACCEPT)
-    changes = {"accepted_at": now, **_resolve_clock(now, policy("RESOLVE_WORKING_DAYS"))}
+    changes = {"accepted_at": now, **resolve_clock(now, policy("RESOLVE_WORKING_DAYS"))}
     if sector is not None:
         changes["sector"] = sector
     _write(
@@ -472,6 +506,7 @@ def complaint_reject(
         public=True,
         data={"reason_code": reason_code},
     )
+    business_stage.end_open_referral(complaint=complaint, now=now, status=ReferralStatus.TAKEN_OVER)
     notifications.consumer_update(complaint, explanation)
     return complaint
 
@@ -484,6 +519,8 @@ def complaint_close(*, complaint: Complaint, actor, now: dt.datetime) -> Complai
         require(actor, complaint, Action.CLOSE)
     if complaint.status == Status.RESOLVED and dispute_window_open(complaint, now):
         raise DomainError(_("Người tiêu dùng còn thời hạn phản hồi kết quả; chưa thể đóng hồ sơ."))
+    if Promise.objects.filter(complaint=complaint, status=PromiseStatus.PENDING).exists():
+        raise DomainError(_("Còn cam kết hòa giải chưa được thực hiện; chưa thể đóng hồ sơ."))
     _write(
         complaint,
         kind=EventKind.CLOSED,
@@ -620,7 +657,7 @@ def complaint_consumer_reply(
         complaint=complaint, kind=MessageKind.FROM_CONSUMER, body=body, created_at=now
     )
     if complaint.status == Status.AWAITING_INFO:
-        changes = _resolve_clock(now, complaint.paused_working_days or 1)
+        changes = resolve_clock(now, complaint.paused_working_days or 1)
         _write(
             complaint,
             kind=EventKind.INFO_PROVIDED,
@@ -647,7 +684,7 @@ def complaint_dispute(*, complaint: Complaint, now: dt.datetime, reason: str) ->
         raise DomainError(_("Đã hết thời hạn 15 ngày để phản đối kết quả."))
     # The disputed outcome, its rating and its window stay in the events; the case starts a new round.
     changes = {
-        **_resolve_clock(now, policy("RESOLVE_WORKING_DAYS")),
+        **resolve_clock(now, policy("RESOLVE_WORKING_DAYS")),
         "extended": False,
         "outcome": "",
         "outcome_summary": "",
@@ -704,6 +741,7 @@ def complaint_withdraw(*, complaint: Complaint, now: dt.datetime, reason: str = 
         reason=reason,
         public=True,
     )
+    business_stage.end_open_referral(complaint=complaint, now=now, status=ReferralStatus.WITHDRAWN)
     notifications.agency_update(complaint, "Người tiêu dùng đã rút yêu cầu.")
     return complaint
 

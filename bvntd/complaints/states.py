@@ -5,6 +5,9 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Status(models.TextChoices):
+    # The business stage (Law 19/2023 Art.57(2)): the business answers first, within 7 working days.
+    AT_BUSINESS = "at_business", _("Chờ doanh nghiệp trả lời")
+    BUSINESS_ANSWERED = "business_answered", _("Doanh nghiệp đã trả lời, chờ người tiêu dùng")
     RECEIVED = "received", _("Đã tiếp nhận")
     ACCEPTED = "accepted", _("Đã thụ lý")
     IN_PROGRESS = "in_progress", _("Đang xử lý")
@@ -35,10 +38,14 @@ class DueKind(models.TextChoices):
     ACCEPT = "accept", _("Hạn thụ lý")
     RESOLVE = "resolve", _("Hạn giải quyết")
     CONSUMER_REPLY = "consumer_reply", _("Hạn người tiêu dùng bổ sung")
+    BUSINESS = "business", _("Hạn doanh nghiệp trả lời")
+    CONSUMER_DECISION = "consumer_decision", _("Hạn người tiêu dùng phản hồi câu trả lời")
 
 
 OPEN = frozenset(
     {
+        Status.AT_BUSINESS,
+        Status.BUSINESS_ANSWERED,
         Status.RECEIVED,
         Status.ACCEPTED,
         Status.IN_PROGRESS,
@@ -50,9 +57,19 @@ FINAL = frozenset({Status.CLOSED, Status.REJECTED, Status.WITHDRAWN})
 # The clock runs in every open state; it pauses only while the consumer owes information
 # (ARCHITECTURE rule 4).
 CLOCK_PAUSED = frozenset({Status.AWAITING_INFO})
+# The business stage: the agency owns the case (ARCHITECTURE rule 1) but waits; its clocks are the business's
+# and then the consumer's, and the agency's own clock starts when the case comes to it (status RECEIVED).
+BUSINESS_STAGE = frozenset({Status.AT_BUSINESS, Status.BUSINESS_ANSWERED})
 
 ALLOWED: dict[str, frozenset[str]] = {
-    Status.RECEIVED: frozenset({Status.ACCEPTED, Status.REJECTED, Status.WITHDRAWN}),
+    # Silence, a refusal, a disputed answer or the agency taking over: the case comes to the agency.
+    Status.AT_BUSINESS: frozenset(
+        {Status.BUSINESS_ANSWERED, Status.RECEIVED, Status.REJECTED, Status.WITHDRAWN}
+    ),
+    # The consumer accepts the answer (or lets the window pass): closed; disputes it: the agency stage.
+    Status.BUSINESS_ANSWERED: frozenset({Status.CLOSED, Status.RECEIVED, Status.WITHDRAWN}),
+    # A business found registered after intake can still be asked first (it had not been contacted).
+    Status.RECEIVED: frozenset({Status.AT_BUSINESS, Status.ACCEPTED, Status.REJECTED, Status.WITHDRAWN}),
     Status.ACCEPTED: frozenset(
         {Status.IN_PROGRESS, Status.AWAITING_INFO, Status.RESOLVED, Status.REJECTED, Status.WITHDRAWN}
     ),

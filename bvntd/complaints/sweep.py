@@ -18,7 +18,7 @@ from bvntd.core.workdays import calendar_for
 from . import notifications
 from .models import Complaint, ComplaintEvent, EventKind
 from .services import SYSTEM, complaint_close
-from .states import OPEN, Status
+from .states import BUSINESS_STAGE, OPEN, DueKind, Status
 
 BATCH = 500
 
@@ -32,11 +32,19 @@ def sweep_deadlines(*, now: dt.datetime) -> dict[str, int]:
     soon_until = end_of_day(
         calendar.add_working_days(local_date(now), settings.BVNTD["DUE_SOON_WORKING_DAYS"])
     )
-    open_with_clock = Complaint.objects.filter(status__in=OPEN, due_at__isnull=False)
+    # The business stage's clocks end in a move, not a warning (businesses.stage.sweep_business_stage); the
+    # business is reminded before its own due date, the consumer's decision window needs no reminder.
+    open_with_clock = Complaint.objects.filter(status__in=OPEN, due_at__isnull=False).exclude(
+        due_kind=DueKind.CONSUMER_DECISION
+    )
     due_soon = open_with_clock.filter(due_at__gte=now, due_at__lte=soon_until).filter(
         _not_noted("due_soon_noted_for")
     )
-    overdue = open_with_clock.filter(due_at__lt=now).filter(_not_noted("overdue_noted_for"))
+    overdue = (
+        open_with_clock.filter(due_at__lt=now)
+        .exclude(status__in=BUSINESS_STAGE)
+        .filter(_not_noted("overdue_noted_for"))
+    )
     return {
         "due_soon": _record(due_soon, "due_soon_noted_for", EventKind.DUE_SOON, now),
         "overdue": _record(overdue, "overdue_noted_for", EventKind.OVERDUE, now),
@@ -75,7 +83,11 @@ def _record(candidates, marker: str, kind: str, now: dt.datetime) -> int:
 
 def _close_past_dispute_window(now: dt.datetime) -> int:
     closed = 0
-    for complaint in Complaint.objects.filter(status=Status.RESOLVED, dispute_until__lt=now)[:BATCH]:
+    # A settlement's pending promises keep the case open (businesses.mediation); those are not candidates.
+    resolved = Complaint.objects.filter(status=Status.RESOLVED, dispute_until__lt=now).exclude(
+        promises__status="pending"
+    )
+    for complaint in resolved[:BATCH]:
         try:
             complaint_close(complaint=complaint, actor=None, now=now)
         except DomainError:
@@ -87,11 +99,17 @@ def _close_past_dispute_window(now: dt.datetime) -> int:
 def sweep_everything(*, now: dt.datetime) -> dict[str, int]:
     """One pass of every periodic duty: deadlines, transfers whose target stayed silent, and the sector
     model's periodic retraining (enqueued for the task worker)."""
+    from bvntd.businesses.alerts import fingerprint_missed
+    from bvntd.businesses.mediation import sweep_promises
+    from bvntd.businesses.stage import sweep_business_stage
     from bvntd.routing.tasks import enqueue_retrain_if_due
     from bvntd.routing.transfers import sweep_transfers
 
     return {
+        **sweep_business_stage(now=now),
         **sweep_deadlines(now=now),
         **sweep_transfers(now=now),
+        **sweep_promises(now=now),
+        "fingerprinted": fingerprint_missed(now=now),
         "router_retrain_enqueued": enqueue_retrain_if_due(now),
     }

@@ -23,14 +23,16 @@ def test_it_sweeps_once_and_prints_the_counts(make_complaint):
     make_complaint()  # received on 2 Nov 2026, due to be accepted by 5 Nov: overdue today
 
     assert (
-        run_sweep().strip() == "Sweep: due_soon 0, overdue 1, closed 0, "
-        "transfers_auto_accepted 0, transfers_lapsed 0, router_retrain_enqueued 0"
+        run_sweep().strip() == "Sweep: business_silent 0, answers_lapsed 0, due_soon 0, overdue 1, closed 0, "
+        "transfers_auto_accepted 0, transfers_lapsed 0, promises_due_soon 0, promises_broken 0, "
+        "fingerprinted 0, router_retrain_enqueued 0"
     )
     assert ComplaintEvent.objects.filter(kind="overdue").count() == 1
     # Idempotent: the next pass finds nothing new to record.
     assert (
-        run_sweep().strip() == "Sweep: due_soon 0, overdue 0, closed 0, "
-        "transfers_auto_accepted 0, transfers_lapsed 0, router_retrain_enqueued 0"
+        run_sweep().strip() == "Sweep: business_silent 0, answers_lapsed 0, due_soon 0, overdue 0, closed 0, "
+        "transfers_auto_accepted 0, transfers_lapsed 0, promises_due_soon 0, promises_broken 0, "
+        "fingerprinted 0, router_retrain_enqueued 0"
     )
 
 
