@@ -6,6 +6,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from bvntd.businesses.api import router as business_router
 from bvntd.complaints.api import router as complaints_router
 from bvntd.complaints.api import staff_router
 from bvntd.core.errors import Conflict, DomainError, FieldErrors, NotFound, PermissionDenied, Throttled
@@ -20,6 +21,7 @@ api = NinjaAPI(
 api.add_router("/complaints", complaints_router)
 api.add_router("/staff", staff_router)
 api.add_router("/routing", routing_router)
+api.add_router("/business", business_router)
 
 
 def _errors(request: HttpRequest, status: int, items: list[dict]):

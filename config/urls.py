@@ -12,5 +12,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("quan-tri/", admin.site.urls),
+    path("", include("bvntd.businesses.urls")),
     path("", include("bvntd.complaints.urls")),
 ]

@@ -15,6 +15,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from bvntd.agencies.models import Role, Sector
+from bvntd.businesses import mediation as business_mediation
+from bvntd.businesses import stage as business_stage
+from bvntd.businesses.forms import AcceptAnswerForm, DisputeAnswerForm, PromiseBrokenForm
+from bvntd.businesses.models import PromiseStatus, Referral
+from bvntd.businesses.panel import business_panel, mediation_panel
 from bvntd.core.crypto import mask_email, mask_name, mask_phone, mask_text
 from bvntd.core.errors import DomainError, FieldErrors, NotFound, PermissionDenied, Throttled
 from bvntd.core.workdays import calendar_for
@@ -26,7 +31,7 @@ from .access import Action, allowed_actions, get_complaint_for_user, membership_
 from .attachments import check_uploads
 from .forms import ACTION_FORMS, ConsumerReplyForm, DisputeForm, LookupForm, RateForm, WithdrawForm
 from .intake import TEXT_FIELDS, parse_intake
-from .models import Channel, MessageKind
+from .models import Channel, MessageKind, VulnerableGroup
 from .queries import InboxFilters, custody_periods, days_left, find_for_consumer, inbox, public_timeline
 from .states import OPEN, Status, can_move
 from .throttle import client_key, lookup_blocked, record_failure
@@ -62,6 +67,7 @@ def _intake_context(request, values: dict, errors: dict, *, hotline: bool) -> di
         "provinces": current_provinces(),
         "communes": communes_of(province) if province else [],
         "hotline": hotline,
+        "vulnerable_groups": VulnerableGroup.choices,
     }
 
 
@@ -71,6 +77,8 @@ def _submit(request: HttpRequest, *, channel: str, template: str, actor=None) ->
     values = {name: request.POST.get(name, "") for name in (*TEXT_FIELDS, "amount_vnd", "purchased_on")}
     values["contacted_business"] = request.POST.get("contacted_business", "")
     values["consent"] = request.POST.get("consent", "")
+    values["publish_consent"] = request.POST.get("publish_consent", "")
+    values["vulnerable_group"] = request.POST.get("vulnerable_group", "")
     now = timezone.now()
     try:
         files = check_uploads(request.FILES.getlist("attachments"))
@@ -162,6 +170,9 @@ CONSUMER_ACTIONS = {
     "rate": RateForm,
     "dispute": DisputeForm,
     "withdraw": WithdrawForm,
+    "accept_answer": AcceptAnswerForm,
+    "dispute_answer": DisputeAnswerForm,
+    "promise_broken": PromiseBrokenForm,
 }
 
 
@@ -202,8 +213,29 @@ def track(request: HttpRequest, code: str, action: str = "") -> HttpResponse:
         and complaint.dispute_until is not None
         and timezone.now() <= complaint.dispute_until,
         "can_withdraw": complaint.status in OPEN,
+        **_business_stage_context(complaint),
     }
     return render(request, "complaints/track.html", context, status=status)
+
+
+def _business_stage_context(complaint) -> dict:
+    """The business's answers, and what the consumer may do with them; a settlement's pending promises."""
+    referral = Referral.objects.filter(complaint=complaint).select_related("business").first()
+    answers = list(referral.answers.all()) if referral else []
+    in_progress = referral is not None and referral.status == "in_progress"
+    return {
+        "referral": referral,
+        "business_answers": answers,
+        "can_decide_answer": complaint.status == Status.BUSINESS_ANSWERED,
+        "can_dispute_delay": complaint.status == Status.AT_BUSINESS and in_progress,
+        "pending_promises": complaint.promises.filter(status=PromiseStatus.PENDING),
+        # The consumer may report a business's promise not kept once its due date has passed.
+        "reportable_promises": set(
+            complaint.promises.filter(
+                status=PromiseStatus.PENDING, party="business", due_on__lt=timezone.localdate()
+            ).values_list("pk", flat=True)
+        ),
+    }
 
 
 def _consumer_action(request, complaint, action: str, data: dict) -> None:
@@ -217,6 +249,15 @@ def _consumer_action(request, complaint, action: str, data: dict) -> None:
         services.complaint_dispute(complaint=complaint, now=now, reason=data["reason"])
     elif action == "withdraw":
         services.complaint_withdraw(complaint=complaint, now=now, reason=data["reason"])
+    elif action == "accept_answer":
+        business_stage.answer_accept(complaint=complaint, now=now)
+    elif action == "dispute_answer":
+        business_stage.answer_dispute(complaint=complaint, now=now, reason=data["reason"])
+    elif action == "promise_broken":
+        promise = complaint.promises.filter(pk=data["promise"]).first()
+        if promise is None:
+            raise DomainError(_("Không tìm thấy cam kết."))
+        business_mediation.promise_report_broken(promise=promise, now=now, reason=data["reason"])
 
 
 # --- staff --------------------------------------------------------------------------------------------
@@ -224,6 +265,9 @@ def _consumer_action(request, complaint, action: str, data: dict) -> None:
 
 @login_required
 def staff_inbox(request: HttpRequest) -> HttpResponse:
+    if membership_of(request.user) is None and hasattr(request.user, "business_membership"):
+        # Everyone lands here after logging in; a business's representative works in the portal.
+        return redirect("businesses:portal")
     now = timezone.now()
     filters = InboxFilters.from_params(request.GET)
     page_size = settings.BVNTD["INBOX_PAGE_SIZE"]
@@ -245,7 +289,14 @@ def staff_inbox(request: HttpRequest) -> HttpResponse:
     return render(request, "complaints/inbox.html", context)
 
 
-def case_page_context(request, complaint, *, bound: dict | None = None, revealed: dict | None = None) -> dict:
+def case_page_context(
+    request,
+    complaint,
+    *,
+    bound: dict | None = None,
+    revealed: dict | None = None,
+    business_bound: dict | None = None,
+) -> dict:
     now = timezone.now()
     left = days_left(complaint, now)
     actions = allowed_actions(request.user, complaint)
@@ -282,6 +333,8 @@ def case_page_context(request, complaint, *, bound: dict | None = None, revealed
         "now": now,
         "transfer": transfer_panel(request.user, complaint),
         "joint": joint_panel(request.user, complaint),
+        "business": business_panel(request.user, complaint, bound=business_bound),
+        "mediation": mediation_panel(request.user, complaint, bound=business_bound),
         "custody": custody_periods(complaint, now),
     }
 
