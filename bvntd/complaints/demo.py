@@ -31,6 +31,7 @@ from bvntd.geo.models import Commune, Province
 
 from . import services
 from .demo_texts import (
+    BUSINESS_ANSWERS,
     COORDINATOR_NOTES,
     DISPUTES,
     DUPLICATE_NOTE,
@@ -39,6 +40,7 @@ from .demo_texts import (
     GIVEN_M,
     HAMLETS,
     INFO_REQUESTS,
+    MEDIATION_MINUTES,
     MESSAGES,
     MIDDLE_F,
     MIDDLE_M,
@@ -63,6 +65,11 @@ DEFAULT_COUNT = 300
 DEFAULT_SEED = 2026
 HISTORY_DAYS = 150
 SUPERUSER = "admin"
+# The business with a portal account in the demo: its representative logs in as BUSINESS_USER. Complaints
+# about it from consumers who have not asked it yet go to it first (Law 19/2023 Art.57(2)).
+PORTAL_BUSINESS = "TechZone Official Store"
+PORTAL_LEGAL_NAME = "Công ty TNHH Công nghệ TechZone Việt Nam"
+BUSINESS_USER = "doanhnghiep"
 HEALTH_AGENCY = f"{HOME_PROVINCE}-health"
 HEALTH_SECTORS = frozenset({"food", "health"})
 
@@ -79,6 +86,8 @@ PROVINCE_OFFICERS = {
 
 # How the seeded cases end up: every state, with the spread of a working system.
 STATE_WEIGHTS = {
+    Status.AT_BUSINESS: 4,
+    Status.BUSINESS_ANSWERED: 3,
     Status.RECEIVED: 10,
     Status.ACCEPTED: 8,
     Status.IN_PROGRESS: 17,
@@ -126,6 +135,7 @@ def seed_demo(
     _superuser()
     if Complaint.objects.exists():
         return SeedResult(skipped=True)
+    users[BUSINESS_USER] = _registry(now, users["canbo.sct"])
     # Every service enqueues its e-mail through django.tasks after commit. Seeding through the database
     # queue would leave ~1,000 messages for the demo's worker, which sends them to the console backend:
     # a screenful of mail about cases "received" months ago. The dummy backend keeps the enqueued tasks in
@@ -172,6 +182,48 @@ def _province_officers() -> dict:
         )
         users[username] = user
     return users
+
+
+def _registry(now: dt.datetime, officer):
+    """Every business the demo's consumers write about, in the registry with its tax code (no portal), and
+    the portal business with its representative, invited by the Sở Công Thương. Returns that person."""
+    from bvntd.businesses import portal, registry
+    from bvntd.businesses.models import Business
+
+    from .demo_texts import TEMPLATES
+
+    names = sorted({name for template in TEMPLATES for name in template.businesses})
+    for name in names:
+        tax_code = _Seeder.tax_code(name)
+        if Business.objects.filter(tax_code=tax_code).exists():
+            continue
+        legal = PORTAL_LEGAL_NAME if name == PORTAL_BUSINESS else name
+        aliases = [name] if name == PORTAL_BUSINESS else []
+        registry.business_create(
+            actor=officer,
+            now=now,
+            name=legal,
+            tax_code=tax_code,
+            province_id=HOME_PROVINCE,
+            aliases=aliases,
+            shops=["Shopee: techzone.official"] if name == PORTAL_BUSINESS else (),
+        )
+    business = Business.objects.get(tax_code=_Seeder.tax_code(PORTAL_BUSINESS))
+    user = get_user_model().objects.filter(username=BUSINESS_USER).first()
+    if user is None:
+        _invitation, token = portal.invitation_create(
+            business=business, email=f"{BUSINESS_USER}@techzone.example", actor=officer, now=now
+        )
+        user = portal.invitation_accept(
+            token=token,
+            now=now,
+            full_name="Đặng Thu Hà",
+            password=DEMO_PASSWORD,
+            password_again=DEMO_PASSWORD,
+        )
+        user.username = BUSINESS_USER
+        user.save(update_fields=["username"])
+    return user
 
 
 def _superuser() -> None:
@@ -256,10 +308,12 @@ class _Seeder:
             if normalise_phone(number):
                 return number
 
-    def raw_intake(self, province: str, received: dt.datetime) -> tuple[dict, Template]:
+    def raw_intake(
+        self, province: str, received: dt.datetime, template: Template | None = None, business: str = ""
+    ) -> tuple[dict, Template]:
         rng = self.rng
-        template = self.pick(TEMPLATES)
-        business = self.pick(template.businesses)
+        template = template or self.pick(TEMPLATES)
+        business = business or self.pick(template.businesses)
         today = local_date(received)
         purchased = today - dt.timedelta(days=rng.randint(1, 45)) if template.purchased else None
         amount = None
@@ -310,8 +364,12 @@ class _Seeder:
             "purchased_on": purchased.isoformat() if purchased else None,
             "desired_outcome": template.wish,
             "contacted_business": rng.choice([True, True, False, None]),
+            "publish_consent": rng.random() < 0.6,
             "consent": True,
         }
+        if business == PORTAL_BUSINESS:
+            # Only the business-stage stories send a case to the portal business (they set False again).
+            raw["contacted_business"] = True
         return raw, template
 
     def business_address(self, province: str) -> str:
@@ -506,6 +564,41 @@ class _Story:
             summary=self.s.pick(SUMMARIES[outcome]),
         )
 
+    def mediate(self, at: dt.datetime) -> None:
+        """The officer brings both sides together; they settle, the business promises to pay by a date."""
+        from bvntd.businesses.mediation import PromiseInput, mediation_record, mediation_schedule
+
+        officer = self.worker()
+        session = mediation_schedule(
+            complaint=self.complaint,
+            actor=officer,
+            now=self.later(0.2, 1),
+            scheduled_at=self.at_least(at) + dt.timedelta(hours=1),
+            place=f"Phòng tiếp công dân, {self.complaint.owner_agency.name}",
+            participants=f"{self.complaint.consumer_name} — người tiêu dùng\n"
+            f"Đại diện {self.complaint.business_name} — doanh nghiệp\n"
+            f"{officer.get_full_name()} — hòa giải viên",
+        )
+        held = self.at_least(session.scheduled_at + dt.timedelta(hours=2))
+        amount = self.complaint.amount_vnd or 1_000_000
+        mediation_record(
+            session=session,
+            actor=officer,
+            now=held,
+            minutes=MEDIATION_MINUTES,
+            settlement_summary=f"Doanh nghiệp đồng ý hoàn trả {amount:,} đồng cho người tiêu dùng.".replace(
+                ",", "."
+            ),
+            promises=[
+                PromiseInput(
+                    party="business",
+                    description="Chuyển khoản hoàn trả tiền cho người tiêu dùng",
+                    amount_vnd=amount,
+                    due_on=self.s.calendar.add_working_days(local_date(held), 10),
+                )
+            ],
+        )
+
     def rate(self, *, after: float = 0.1) -> None:
         rating = self.s.weighted({5: 35, 4: 30, 3: 15, 2: 10, 1: 10})
         services.complaint_rate(
@@ -538,7 +631,61 @@ class _Story:
             raise RuntimeError(f"demo story for {self.target} ended in {self.complaint.status}")
         return self.complaint
 
+    # --- the business stage (Law 19/2023 Art.57(2))
+
+    def to_business(self, received: dt.datetime) -> None:
+        """A consumer who has not asked the portal business yet: the case goes to it first."""
+        template = self.s.pick([t for t in TEMPLATES if PORTAL_BUSINESS in t.businesses])
+        raw, _ = self.s.raw_intake(self.province, received, template, PORTAL_BUSINESS)
+        raw.update(
+            business_name=PORTAL_BUSINESS,
+            business_tax_code=self.s.tax_code(PORTAL_BUSINESS),
+            contacted_business=False,
+        )
+        if self.rng.random() < 0.3:
+            raw["vulnerable_group"] = self.s.pick(["elderly", "poor", "disability"])
+        self.template = template
+        self.intake(received, raw)
+
+    def business_answers(self, kind: str | None = None) -> None:
+        from bvntd.businesses.models import AnswerKind
+        from bvntd.businesses.stage import referral_answer
+
+        kind = kind or self.s.weighted(
+            {AnswerKind.MONETARY: 5, AnswerKind.NON_MONETARY: 3, AnswerKind.EXPLANATION: 2}
+        )
+        amount = (self.complaint.amount_vnd or 500_000) if kind == AnswerKind.MONETARY else None
+        referral_answer(
+            complaint=self.complaint,
+            business=self.complaint.business,
+            now=self.later(0.2, 3),
+            kind=kind,
+            body=BUSINESS_ANSWERS[kind],
+            amount_vnd=amount,
+            author=self.s.users[BUSINESS_USER],
+        )
+
+    def _to_at_business(self) -> None:
+        self.province = HOME_PROVINCE
+        self.to_business(self.days_ago(0.05, 3))
+
+    def _to_business_answered(self) -> None:
+        self.province = HOME_PROVINCE
+        self.to_business(self.days_ago(2, 9))
+        self.business_answers()
+
     def _to_received(self) -> None:
+        if self.rng.random() < 0.15:
+            # The business answered, the consumer disagreed: the case came to the agency.
+            from bvntd.businesses.stage import answer_dispute
+
+            self.province = HOME_PROVINCE
+            self.to_business(self.days_ago(3, 8))
+            self.business_answers("explanation")
+            answer_dispute(
+                complaint=self.complaint, now=self.later(0.1, 1, office=False), reason=self.s.pick(DISPUTES)
+            )
+            return
         if self.rng.random() < 0.2:  # due soon: the three-day accept clock ends today or next working day
             day = self.s.day_for_due(services.policy("ACCEPT_WORKING_DAYS"))
             received = dt.datetime.combine(day, dt.time(8), tzinfo=VN_TZ)
@@ -588,7 +735,10 @@ class _Story:
         self.accept()
         self.work()
         # Inside the 15-day dispute window, so the sweep does not close it yet.
-        self.resolve(at=self.days_ago(0.1, 12))
+        if self.rng.random() < 0.3:
+            self.mediate(at=self.days_ago(0.1, 12))
+        else:
+            self.resolve(at=self.days_ago(0.1, 12))
         if self.rng.random() < 0.35:
             self.rate()
 

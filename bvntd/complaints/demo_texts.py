@@ -439,3 +439,19 @@ REASSIGN_REASON = (
 
 
 # --- seeding --------------------------------------------------------------------------------------------
+
+# What the portal business answers, by kind of answer.
+BUSINESS_ANSWERS = {
+    "monetary": "TechZone xin lỗi quý khách về sự cố. Công ty đồng ý hoàn lại toàn bộ số tiền vào tài "
+    "khoản quý khách trong 3 ngày làm việc và đã thu hồi sản phẩm lỗi.",
+    "non_monetary": "TechZone đã kiểm tra, xác nhận lỗi do nhà sản xuất và đổi cho quý khách sản phẩm "
+    "mới cùng loại; quý khách nhận hàng tại cửa hàng hoặc qua đơn vị vận chuyển, miễn phí.",
+    "explanation": "Theo biên bản kiểm tra, sản phẩm bị va đập nên không thuộc diện bảo hành. TechZone "
+    "gửi kèm ảnh chụp và hỗ trợ sửa chữa với giá ưu đãi nếu quý khách có nhu cầu.",
+}
+
+MEDIATION_MINUTES = (
+    "Người tiêu dùng trình bày sự việc và đề nghị được hoàn tiền. Đại diện doanh nghiệp thừa nhận sản "
+    "phẩm giao không đúng cam kết.\n\nSau khi trao đổi, hai bên thống nhất phương án hoàn tiền, thời hạn "
+    "thực hiện như ghi tại phần thỏa thuận. Các bên đồng ý ký biên bản."
+)
