@@ -79,3 +79,44 @@ def make_complaint(db, now):
         return complaint
 
     return make
+
+
+# --- browser tests (bvntd/core/testing/browser.py): one app and one Chromium for the whole run ----------
+
+
+@pytest.fixture(scope="session")
+def live_app():
+    """The real app in gunicorn with its own database; see bvntd/core/testing/live_app.py."""
+    from bvntd.core.testing.browser import require_chromium
+    from bvntd.core.testing.live_app import live_app as start_live_app
+
+    require_chromium()
+    with start_live_app() as app:
+        yield app
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    from playwright.sync_api import sync_playwright
+
+    from bvntd.core.testing.browser import CHROMIUM, CHROMIUM_ARGS, require_chromium
+
+    require_chromium()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def screenshots():
+    from bvntd.core.testing.browser import SCREENSHOTS
+
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for old in SCREENSHOTS.glob("*.png"):
+        old.unlink()
+
+    def shoot(page, name: str) -> None:
+        page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
+
+    return shoot

@@ -7,33 +7,17 @@ test-results/browser/. Set BVNTD_SKIP_BROWSER=1 to skip when no Chromium is inst
 """
 
 import datetime as dt
-import os
 import re
-import struct
-import zlib
-from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from bvntd.core.personas import DEMO_PASSWORD
-from bvntd.core.testing.live_app import REPO_ROOT
-from bvntd.core.testing.live_app import live_app as start_live_app
+from bvntd.core.testing.browser import DESKTOP, PHONE, SCREENSHOTS, TIMEOUT_MS, png_bytes
+from bvntd.core.testing.browser import log_in as _log_in
+from bvntd.core.testing.browser import watch as _watch
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM = Path(os.environ.get("BVNTD_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-SCREENSHOTS = REPO_ROOT / "test-results" / "browser"
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 900}
-TIMEOUT_MS = 15_000
 
 DESCRIPTION = (
     "Tôi mua điện thoại Galaxy A55 ngày hôm đó, về nhà thì màn hình bị sọc xanh. "
@@ -44,65 +28,6 @@ CONSUMER_REPLY = "Tôi đã gửi kèm ảnh hóa đơn số 0012345; phiếu b�
 RESOLUTION = (
     "Cửa hàng đã đồng ý đổi máy mới cùng loại trong ngày 05/12; người tiêu dùng nhận máy tại cửa hàng."
 )
-
-
-def _require_chromium() -> None:
-    if CHROMIUM.exists():
-        return
-    message = (
-        f"Chromium not found at {CHROMIUM}: install it with `apt-get install chromium` "
-        "(or point BVNTD_CHROMIUM at a Chromium binary); BVNTD_SKIP_BROWSER=1 skips the browser tests."
-    )
-    if os.environ.get("BVNTD_SKIP_BROWSER") == "1":
-        pytest.skip(message)
-    pytest.fail(message, pytrace=False)
-
-
-@pytest.fixture(scope="session")
-def live_app():
-    """The real app in gunicorn with its own database; see bvntd/core/testing/live_app.py."""
-    _require_chromium()
-    with start_live_app() as app:
-        yield app
-
-
-@pytest.fixture(scope="session")
-def chromium():
-    _require_chromium()
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture(scope="session")
-def screenshots():
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    for old in SCREENSHOTS.glob("*.png"):
-        old.unlink()
-
-    def shoot(page, name: str) -> None:
-        page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
-
-    return shoot
-
-
-def png_bytes(width: int = 24, height: int = 16) -> bytes:
-    """A small but real PNG (a red-to-blue gradient), built by hand so the test needs no image library."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    rows = b"".join(
-        b"\x00" + b"".join(bytes((255 - x * 10, 40, x * 10)) for x in range(width)) for _ in range(height)
-    )
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8-bit RGB
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(rows))
-        + chunk(b"IEND", b"")
-    )
 
 
 def test_consumer_files_officer_resolves_consumer_rates(live_app, chromium, screenshots):
@@ -135,26 +60,6 @@ def test_consumer_files_officer_resolves_consumer_rates(live_app, chromium, scre
     finally:
         consumer_context.close()
         officer_context.close()
-
-
-def _watch(page, who: str, problems: list[str]) -> None:
-    """Collect what a person would not see but should not happen: script errors, failed requests."""
-
-    def on_console(message) -> None:
-        # A failed load shows up here too; on_response judges those.
-        if message.type == "error" and not message.text.startswith("Failed to load resource"):
-            problems.append(f"{who} console: {message.text}")
-
-    def on_response(response) -> None:
-        if response.status < 400 or response.status == 422:  # 422: a form sent back with its errors
-            return
-        if response.url.endswith("/favicon.ico"):  # the site has no icon yet
-            return
-        problems.append(f"{who} got {response.status} for {response.url}")
-
-    page.on("console", on_console)
-    page.on("pageerror", lambda error: problems.append(f"{who} page error: {error}"))
-    page.on("response", on_response)
 
 
 def _consumer_files(base_url: str, page, shoot) -> str:
@@ -314,15 +219,6 @@ def _consumer_rates(page, shoot) -> None:
     expect(page.locator("form[action$='/rate/']")).to_have_count(0)
     expect(page.get_by_test_id("timeline")).to_contain_text("Người tiêu dùng đánh giá kết quả")
     shoot(page, "10-consumer-rated")
-
-
-def _log_in(base_url: str, page, username: str) -> None:
-    page.context.clear_cookies()  # a fresh session for each person
-    page.goto(f"{base_url}/dang-nhap/")
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill(DEMO_PASSWORD)
-    page.locator("main").get_by_role("button", name="Đăng nhập").click()
-    expect(page).to_have_url(f"{base_url}/can-bo/ho-so/")
 
 
 def test_a_contested_transfer_is_decided_by_the_coordinator(live_app, chromium, screenshots):
