@@ -754,6 +754,15 @@ class _Story:
             self.chatter(1)
 
     def _to_closed(self) -> None:
+        if self.rng.random() < 0.2:
+            # Settled at the business stage: the business answered, the consumer accepted.
+            from bvntd.businesses.stage import answer_accept
+
+            self.province = HOME_PROVINCE
+            self.to_business(self.days_ago(40, HISTORY_DAYS))
+            self.business_answers()
+            answer_accept(complaint=self.complaint, now=self.later(0.2, 5, office=False))
+            return
         # Old enough that the 15-day dispute window after the outcome has passed.
         self.intake(self.days_ago(50, HISTORY_DAYS))
         self.accept()
