@@ -206,7 +206,7 @@ def _import_chunk(batch: BusinessImport, chunk: list, lookups: Lookups) -> None:
 
 def _store(row: BusinessRow, actor, now: dt.datetime) -> bool:
     """Create the business, or complete the one with the same tax code (new names, empty fields filled)."""
-    existing = Business.objects.filter(tax_code=row.tax_code).first() if row.tax_code else None
+    existing = Business.objects.with_tax_code(row.tax_code).first() if row.tax_code else None
     if existing is None:
         registry.business_create(
             actor=actor,

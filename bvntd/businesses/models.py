@@ -9,6 +9,13 @@ from django.utils.translation import gettext_lazy as _
 # --- the registry -------------------------------------------------------------------------------------
 
 
+class BusinessQuerySet(models.QuerySet):
+    def with_tax_code(self, tax_code: str):
+        # The second condition repeats the partial unique index's own (tax_code <> ''), which SQLite's
+        # planner needs before it will use that index; no ordering, so no sort for a single row.
+        return self.filter(tax_code=tax_code).exclude(tax_code="").order_by()
+
+
 class Business(models.Model):
     # Compact tax code (stdnum.vn.mst: 10 digits, or 13 for a branch); "" when unknown.
     tax_code = models.CharField(max_length=13, blank=True)
@@ -30,6 +37,8 @@ class Business(models.Model):
     )
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
+
+    objects = BusinessQuerySet.as_manager()
 
     class Meta:
         ordering = ["name", "pk"]

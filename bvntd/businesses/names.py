@@ -98,53 +98,30 @@ def name_similarity(a: str, b: str) -> float:
     # longer one ("abc" in "abc tai vinh long"); averaging it with the Jaccard index keeps that below 1.0 the
     # more words the longer name adds (here 0.625). The character ratio catches typos, which break whole
     # words; taking the better of the two lets either recognise a match without the other dragging it down.
-    score = _score(a, b)
+    whole = _score(a, b)
     rest_a, rest_b = _distinctive(a), _distinctive(b)
-    if rest_a and rest_b and (rest_a, rest_b) != (a, b):
-        # Trade words ("thương mại", "dịch vụ", "sản xuất") are shared by thousands of names: two names that
-        # agree only on them are different businesses, so the distinctive rest caps the score.
-        score = min(score, _score(rest_a, rest_b))
-    return score
+    if not (rest_a and rest_b):
+        return whole
+    # Trade words ("thương mại", "dịch vụ"), "và" and a branch's "tại <place>" are shared by thousands of
+    # names and often left out by consumers: the distinctive rest weighs three quarters. Two names that agree
+    # only on trade words are different businesses; one that omits them is still the same business; and the
+    # whole name's quarter keeps an exact name above its branches ("abc" over "abc tai vinh long").
+    return (3 * _score(rest_a, rest_b) + whole) / 4
 
 
 # Words that say what a business does, not which business it is.
 GENERIC_WORDS = frozenset(
     [
-        "thuong",
-        "mai",
-        "dich",
-        "vu",
-        "san",
-        "xuat",
-        "xuat",
-        "nhap",
-        "khau",
-        "dau",
-        "tu",
-        "phat",
-        "trien",
-        "cong",
-        "nghe",
-        "ky",
-        "thuat",
-        "tong",
-        "hop",
-        "xay",
-        "dung",
-        "kinh",
-        "doanh",
-        "giai",
-        "phap",
-        "quoc",
-        "te",
-        "viet",
-        "nam",
-        "vn",
+        *["thuong", "mai", "dich", "vu", "san", "xuat", "nhap", "khau", "dau", "tu", "phat", "trien"],
+        *["cong", "nghe", "ky", "thuat", "tong", "hop", "xay", "dung", "kinh", "doanh", "giai", "phap"],
+        *["quoc", "te", "viet", "nam", "vn", "va"],
     ]
 )
+_BRANCH_PLACE = re.compile(r"\btai\b.*$")
 
 
 def _distinctive(key: str) -> str:
+    key = _BRANCH_PLACE.sub("", key)
     return " ".join(word for word in key.split() if word not in GENERIC_WORDS)
 
 

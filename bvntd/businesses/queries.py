@@ -71,7 +71,7 @@ def search_businesses(query: str) -> QuerySet[Business]:
         return businesses.order_by("name", "pk")
     compact = normalize_tax_code(query)
     if compact:
-        return businesses.filter(tax_code=compact)
+        return businesses.with_tax_code(compact).order_by("name", "pk")
     key = name_key(query) or fold(query)
     matching = BusinessName.objects.filter(key__contains=key).values("business_id")
     return businesses.filter(pk__in=matching).order_by("name", "pk")

@@ -64,7 +64,7 @@ def business_for_tax_code(tax_code: str) -> Business | None:
     would send a consumer's complaint to another company's portal."""
     if not tax_code:
         return None
-    business = Business.objects.filter(tax_code=tax_code).select_related("merged_into").first()
+    business = Business.objects.with_tax_code(tax_code).select_related("merged_into").first()
     return active(business) if business else None
 
 
@@ -85,7 +85,7 @@ def business_candidates(*, name: str, tax_code: str = "", limit: int = 5) -> lis
     rows: list[tuple[int, str, str]] = []
     compact = normalize_tax_code(tax_code) if tax_code else None
     if compact:
-        rows += [(b.pk, b.tax_code, b.name_key) for b in Business.objects.filter(tax_code=compact)]
+        rows += [(b.pk, b.tax_code, b.name_key) for b in Business.objects.with_tax_code(compact)]
     significant = sorted({w for w in key.split() if len(w) >= 3}, key=len, reverse=True)
     words = significant[:2]
     if words:
@@ -168,7 +168,7 @@ def business_create(
             errors.append(
                 FieldError("tax_code", _("Mã số thuế không hợp lệ (10 chữ số, hoặc 13 với mã chi nhánh)."))
             )
-        elif Business.objects.filter(tax_code=compact).exists():
+        elif Business.objects.with_tax_code(compact).exists():
             errors.append(FieldError("tax_code", _("Đã có doanh nghiệp với mã số thuế này trong danh bạ.")))
     if errors:
         # The message names the problems too: a caller without a form (the case page's "add this business"

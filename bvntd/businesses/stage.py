@@ -200,32 +200,25 @@ def referral_answer(
         _to_agency(
             complaint, now, kind=EventKind.BUSINESS_REFUSED, actor=author, label=label, reason=body, data=data
         )
-    elif kind == AnswerKind.IN_PROGRESS:
-        _save(referral, ReferralStatus.IN_PROGRESS, None)
-        case_services.write_change(
-            complaint,
-            kind=EventKind.BUSINESS_ANSWERED,
-            now=now,
-            actor=author,
-            actor_label=label,
-            changes={"due_at": end_of_day(expected_on)},
-            reason=body,
-            public=True,
-            data=data,
-        )
     else:
-        _save(referral, ReferralStatus.ANSWERED, None)
-        decide_by = end_of_day(
-            calendar_for(now).end_of_period(local_date(now), policy("ANSWER_DECISION_DAYS"))
-        )
+        if kind == AnswerKind.IN_PROGRESS:
+            # The case stays with the business until the date it named.
+            _save(referral, ReferralStatus.IN_PROGRESS, None)
+            to_status, changes = None, {"due_at": end_of_day(expected_on)}
+        else:
+            _save(referral, ReferralStatus.ANSWERED, None)
+            days = policy("ANSWER_DECISION_DAYS")
+            decide_by = end_of_day(calendar_for(now).end_of_period(local_date(now), days))
+            to_status = Status.BUSINESS_ANSWERED
+            changes = {"due_kind": DueKind.CONSUMER_DECISION, "due_at": decide_by}
         case_services.write_change(
             complaint,
             kind=EventKind.BUSINESS_ANSWERED,
             now=now,
             actor=author,
             actor_label=label,
-            to_status=Status.BUSINESS_ANSWERED,
-            changes={"due_kind": DueKind.CONSUMER_DECISION, "due_at": decide_by},
+            to_status=to_status,
+            changes=changes,
             reason=body,
             public=True,
             data=data,

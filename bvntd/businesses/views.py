@@ -21,9 +21,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from bvntd.complaints import services as case_services
 from bvntd.complaints.access import Action, get_complaint_for_user, membership_of
 from bvntd.complaints.states import BUSINESS_STAGE
-from bvntd.complaints.views import case_page_context
+from bvntd.complaints.views import case_page_context, domain_errors
 from bvntd.core.crypto import mask_name
-from bvntd.core.errors import DomainError, FieldError, FieldErrors, NotFound, PermissionDenied
+from bvntd.core.errors import DomainError, FieldError, FieldErrors, NotFound
 from bvntd.geo.queries import current_provinces
 
 from . import alerts, importer, mediation, portal, registry, stage
@@ -59,19 +59,6 @@ from .panel import mediation_auto_id
 from .queries import scorecard, search_businesses
 
 PAGE_SIZE = 25
-
-
-def domain_errors(view):
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound:
-            raise Http404 from None
-        except PermissionDenied as error:
-            raise DjangoPermissionDenied(error.message) from None
-
-    return wrapper
 
 
 def staff_only(view):
