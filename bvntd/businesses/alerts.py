@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from bvntd.agencies.models import Agency, AgencyKind, Role
 from bvntd.complaints import services as case_services
 from bvntd.complaints.access import membership_of
-from bvntd.complaints.models import Complaint, ComplaintEvent, EventKind
+from bvntd.complaints.models import Complaint, EventKind
 from bvntd.complaints.notifications import _send_after_commit
 from bvntd.core.errors import DomainError, PermissionDenied
 
@@ -126,20 +126,8 @@ def _live_alert(record: Fingerprint, complaint: Complaint, now: dt.datetime) -> 
 def _mark_cases(alert: MassAlert, complaint_ids: list[int], now: dt.datetime) -> None:
     """An event on each case, so its officer sees it belongs to a mass incident (no status change)."""
     rows = Complaint.objects.filter(pk__in=complaint_ids).values_list("pk", "status", "owner_agency_id")
-    ComplaintEvent.objects.bulk_create(
-        ComplaintEvent(
-            complaint_id=pk,
-            kind=EventKind.MASS_ALERT,
-            created_at=now,
-            actor_label=case_services.SYSTEM,
-            from_status=status,
-            to_status=status,
-            from_agency_id=owner,
-            to_agency_id=owner,
-            reason=alert.business_name,
-            data={"alert": alert.pk},
-        )
-        for pk, status, owner in rows
+    case_services.record_events(
+        rows, kind=EventKind.MASS_ALERT, now=now, reason=alert.business_name, data={"alert": alert.pk}
     )
 
 

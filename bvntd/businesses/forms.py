@@ -1,7 +1,5 @@
 """Forms of the business side: parse what people type; the services decide."""
 
-import datetime as dt
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -231,7 +229,3 @@ class DisputeAnswerForm(forms.Form):
 class PromiseBrokenForm(forms.Form):
     promise = forms.IntegerField(widget=forms.HiddenInput)
     reason = _text(_("Cam kết nào chưa được thực hiện?"), max_length=2000, rows=2)
-
-
-def today_iso(now: dt.datetime) -> str:
-    return now.date().isoformat()

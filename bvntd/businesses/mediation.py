@@ -17,7 +17,7 @@ from bvntd.complaints import services as case_services
 from bvntd.complaints.access import Action, require
 from bvntd.complaints.models import Complaint, EventKind
 from bvntd.complaints.states import FINAL, Outcome, Status
-from bvntd.core.calendar import local_date
+from bvntd.core.calendar import VN_TZ, local_date
 from bvntd.core.errors import Conflict, DomainError, FieldError, FieldErrors
 from bvntd.core.workdays import calendar_for
 
@@ -88,7 +88,7 @@ def mediation_schedule(
         created_by=actor,
         created_at=now,
     )
-    when = timezone_local(scheduled_at).strftime("%H:%M %d/%m/%Y")
+    when = scheduled_at.astimezone(VN_TZ).strftime("%H:%M %d/%m/%Y")
     where = session.place or session.online_link
     message = _("Phiên hòa giải số %(n)s: %(when)s, %(where)s.") % {"n": number, "when": when, "where": where}
     case_services.write_change(
@@ -104,12 +104,6 @@ def mediation_schedule(
     if complaint.business_id:
         notifications.business_update(complaint, complaint.business, message)
     return session
-
-
-def timezone_local(value: dt.datetime) -> dt.datetime:
-    from bvntd.core.calendar import VN_TZ
-
-    return value.astimezone(VN_TZ)
 
 
 @transaction.atomic
@@ -193,7 +187,7 @@ def mediation_record(
         # Minutes of a session that has not taken place: the printout would date it before it happened.
         raise DomainError(
             _("Phiên hòa giải được lên lịch ngày %(date)s; chỉ ghi biên bản từ ngày đó.")
-            % {"date": timezone_local(session.scheduled_at).strftime("%d/%m/%Y")}
+            % {"date": local_date(session.scheduled_at).strftime("%d/%m/%Y")}
         )
     if not (minutes or "").strip():
         raise FieldErrors([FieldError("minutes", _("Vui lòng ghi diễn biến phiên hòa giải."))])
@@ -311,38 +305,19 @@ def _break(promise: Promise, now: dt.datetime, reason: str, *, actor=None, label
     reopens = complaint.status == Status.RESOLVED
     data = {"promise": promise.pk, "due_on": promise.due_on.isoformat()}
     label = label or ("" if actor else case_services.SYSTEM)
-    if not reopens:
-        case_services.write_change(
-            complaint,
-            kind=EventKind.PROMISE_BROKEN,
-            now=now,
-            actor=actor,
-            actor_label=label,
-            reason=reason,
-            public=True,
-            data=data,
-        )
-    else:
-        # The settlement failed: the case reopens with a fresh resolve clock, as after a dispute.
-        case_services.write_change(
-            complaint,
-            kind=EventKind.PROMISE_BROKEN,
-            now=now,
-            actor=actor,
-            actor_label=label,
-            to_status=Status.REOPENED,
-            changes={
-                **case_services.resolve_clock(now, policy("RESOLVE_WORKING_DAYS")),
-                "extended": False,
-                "outcome": "",
-                "outcome_summary": "",
-                "resolved_at": None,
-                "dispute_until": None,
-            },
-            reason=reason,
-            public=True,
-            data=data,
-        )
+    # A resolved case's settlement failed: it reopens with a fresh resolve clock, as after a dispute.
+    case_services.write_change(
+        complaint,
+        kind=EventKind.PROMISE_BROKEN,
+        now=now,
+        actor=actor,
+        actor_label=label,
+        to_status=Status.REOPENED if reopens else None,
+        changes=case_services.reopen_changes(now) if reopens else None,
+        reason=reason,
+        public=True,
+        data=data,
+    )
     notifications.agency_update(
         complaint,
         _("Cam kết hòa giải không được thực hiện; hồ sơ mở lại.")

@@ -18,23 +18,18 @@ from .models import PromiseStatus, Referral, SessionStatus
 from .registry import business_candidates
 from .stage import has_portal
 
+# Where staff are offered registered businesses to link: the case is open and not waiting on the consumer.
+CANDIDATE_STATES = frozenset(
+    {*BUSINESS_STAGE, Status.RECEIVED, Status.ACCEPTED, Status.IN_PROGRESS, Status.REOPENED}
+)
+
 
 def business_panel(user, complaint: Complaint, *, bound: dict | None = None) -> dict:
     bound = bound or {}
     may = can(user, complaint, Action.BUSINESS)
     referral = Referral.objects.filter(complaint=complaint).select_related("business").first()
     candidates = []
-    if (
-        may
-        and complaint.business_id is None
-        and complaint.status
-        in {Status.RECEIVED, *BUSINESS_STAGE}
-        | {
-            Status.ACCEPTED,
-            Status.IN_PROGRESS,
-            Status.REOPENED,
-        }
-    ):
+    if may and complaint.business_id is None and complaint.status in CANDIDATE_STATES:
         candidates = business_candidates(name=complaint.business_name, tax_code=complaint.business_tax_code)
     can_send = (
         may
@@ -50,14 +45,20 @@ def business_panel(user, complaint: Complaint, *, bound: dict | None = None) -> 
         "answers": list(referral.answers.select_related("author")) if referral else [],
         "candidates": candidates,
         "can_send": can_send,
-        "take_over_form": bound.get("take_over") or TakeOverForm()
+        "take_over_form": _form(bound, "take_over", TakeOverForm())
         if may and complaint.status in BUSINESS_STAGE
         else None,
-        "vulnerable_form": bound.get("confirm_vulnerable")
-        or ConfirmVulnerableForm(initial={"group": complaint.vulnerable_group})
+        "vulnerable_form": _form(
+            bound, "confirm_vulnerable", ConfirmVulnerableForm(initial={"group": complaint.vulnerable_group})
+        )
         if may and complaint.is_open
         else None,
     }
+
+
+def _form(bound: dict, name: str, blank):
+    """The form sent back with its errors, or a blank one."""
+    return bound.get(name) or blank
 
 
 def mediation_panel(user, complaint: Complaint, *, bound: dict | None = None) -> dict:

@@ -6,7 +6,6 @@ scope.
 """
 
 import datetime as dt
-import hashlib
 import secrets
 
 from django.conf import settings
@@ -196,7 +195,3 @@ def api_token_revoke(*, token: BusinessApiToken, actor, now: dt.datetime) -> Non
     if BusinessApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=now) != 1:
         raise DomainError(_("Khóa đã bị thu hồi trước đó."))
     _audit(token.business, BusinessEventKind.TOKEN_REVOKED, actor, now, token=token.pk)
-
-
-def token_fingerprint(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()[:12]

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from bvntd.agencies.models import Role
 from bvntd.complaints import services as case_services
 from bvntd.complaints.access import Action, membership_of, require
-from bvntd.complaints.models import Complaint, ComplaintEvent, EventKind, VulnerableGroup, VulnerableStatus
+from bvntd.complaints.models import Complaint, EventKind, VulnerableGroup, VulnerableStatus
 from bvntd.core.errors import Conflict, DomainError, FieldError, FieldErrors, PermissionDenied
 
 from .models import (
@@ -348,19 +348,12 @@ def _move_complaints(duplicate: Business, keep: Business, actor, now: dt.datetim
     Complaint.objects.filter(business=duplicate).update(
         business=keep, version=F("version") + 1, updated_at=now
     )
-    ComplaintEvent.objects.bulk_create(
-        ComplaintEvent(
-            complaint_id=pk,
-            kind=EventKind.BUSINESS_LINKED,
-            created_at=now,
-            actor=actor if getattr(actor, "pk", None) else None,
-            from_status=status,
-            to_status=status,
-            from_agency_id=owner,
-            to_agency_id=owner,
-            reason=_("Gộp hồ sơ doanh nghiệp trùng"),
-            data={"business": keep.pk, "merged_from": duplicate.pk},
-        )
-        for pk, status, owner in cases
+    case_services.record_events(
+        cases,
+        kind=EventKind.BUSINESS_LINKED,
+        now=now,
+        actor=actor,
+        reason=_("Gộp hồ sơ doanh nghiệp trùng"),
+        data={"business": keep.pk, "merged_from": duplicate.pk},
     )
     return len(cases)

@@ -130,6 +130,40 @@ def resolve_clock(now: dt.datetime, working_days: int) -> dict:
     }
 
 
+def reopen_changes(now: dt.datetime) -> dict:
+    """A new round after a failed outcome (a dispute, a broken settlement): a fresh resolve clock, the old
+    outcome cleared (it stays in the events)."""
+    return {
+        **resolve_clock(now, policy("RESOLVE_WORKING_DAYS")),
+        "extended": False,
+        "outcome": "",
+        "outcome_summary": "",
+        "resolved_at": None,
+        "dispute_until": None,
+    }
+
+
+def record_events(rows, *, kind: str, now: dt.datetime, actor=None, reason: str = "", data: dict) -> None:
+    """One event on each of many cases at once, for a change that leaves their status and owner as they are
+    (a merge of their business, a mass-complaint alert). `rows` are (pk, status, owner_agency_id)."""
+    ComplaintEvent.objects.bulk_create(
+        ComplaintEvent(
+            complaint_id=pk,
+            kind=kind,
+            created_at=now,
+            actor=actor if getattr(actor, "pk", None) else None,
+            actor_label="" if getattr(actor, "pk", None) else SYSTEM,
+            from_status=status,
+            to_status=status,
+            from_agency_id=owner,
+            to_agency_id=owner,
+            reason=reason,
+            data=data,
+        )
+        for pk, status, owner in rows
+    )
+
+
 # --- intake -------------------------------------------------------------------------------------------
 
 
@@ -683,15 +717,7 @@ def complaint_dispute(*, complaint: Complaint, now: dt.datetime, reason: str) ->
     if not dispute_window_open(complaint, now):
         raise DomainError(_("Đã hết thời hạn 15 ngày để phản đối kết quả."))
     # The disputed outcome, its rating and its window stay in the events; the case starts a new round.
-    changes = {
-        **resolve_clock(now, policy("RESOLVE_WORKING_DAYS")),
-        "extended": False,
-        "outcome": "",
-        "outcome_summary": "",
-        "resolved_at": None,
-        "dispute_until": None,
-        "consumer_rating": None,
-    }
+    changes = {**reopen_changes(now), "consumer_rating": None}
     _write(
         complaint,
         kind=EventKind.DISPUTED,
