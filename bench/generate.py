@@ -38,7 +38,8 @@ Steps, each timed:
    foreign-key triggers are skipped (session_replication_role = replica) and every foreign key is checked
    afterwards with one anti-join (--fk-checks off). One generator process feeds a COPY thread: a second
    process did not help on these two cores (PostgreSQL needs one).
-7. VACUUM ANALYZE (autovacuum is off on this server); the app reads the data back: the inbox query,
+7. The statistics rollup is computed from the rows (bvntd.stats.rollup.rebuild, as `manage.py rebuild_stats`).
+8. VACUUM ANALYZE (autovacuum is off on this server); the app reads the data back: the inbox query,
    decryption, find_for_consumer by tracking code and phone or e-mail, search_text, name_key, tax codes.
 
 Prints progress to stderr and, at the end, one JSON line: rows per table, seconds per phase, rows per second,
@@ -2350,6 +2351,15 @@ def main() -> None:
     log(f"{len(foreign_keys)} foreign keys checked in {seconds['sequences_and_foreign_keys']:.1f}s")
 
     phase = time.perf_counter()
+    from bvntd.stats import rollup
+
+    counts["stats_monthlycount"] = rollup.rebuild()
+    writer_conn.execute("ANALYZE stats_monthlycount")
+    writer_conn.commit()
+    seconds["statistics_rollup"] = time.perf_counter() - phase
+    log(f"statistics rollup: {counts['stats_monthlycount']} rows in {seconds['statistics_rollup']:.1f}s")
+
+    phase = time.perf_counter()
     vacuum = vacuum_analyze(dsn)
     seconds["vacuum_analyze"] = time.perf_counter() - phase
 
@@ -2372,7 +2382,11 @@ def main() -> None:
             "pii_pool": args.pii_pool,
             "chunk": CHUNK,
         },
-        "rows": {**{t: counts[t] for t in BIG_TABLES}, USER: staff["count"]},
+        "rows": {
+            **{t: counts[t] for t in BIG_TABLES},
+            USER: staff["count"],
+            "stats_monthlycount": counts["stats_monthlycount"],
+        },
         "events_per_complaint": round(counts[EVENT] / args.complaints, 2),
         "messages_per_complaint": round(counts[MESSAGE] / args.complaints, 2),
         "statuses": dict(generator.statuses.most_common()),

@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "bvntd.complaints",
     "bvntd.routing",
     "bvntd.businesses",
+    "bvntd.stats",
 ]
 
 MIDDLEWARE = [

@@ -152,9 +152,19 @@ class Complaint(models.Model):
             models.CheckConstraint(condition=~Q(phone="") | ~Q(email=""), name="complaint_has_contact"),
         ]
         indexes = [
-            # The inbox: an agency's open cases by due date.
-            models.Index(fields=["owner_agency", "status", "due_at"], name="complaint_inbox"),
-            # The deadline sweep: open cases by due date.
+            # The inbox, first page without a sort (docs/performance.md): an agency's open cases in the
+            # inbox order (due date, newest first among equals), walked and stopped after a page...
+            models.Index(
+                fields=["owner_agency", "due_at", "-id"],
+                condition=Q(status__in=sorted(OPEN)),
+                name="complaint_inbox_open",
+            ),
+            # ... the same for one status filter ...
+            models.Index(fields=["owner_agency", "status", "due_at", "-id"], name="complaint_inbox"),
+            # ... and every agency's (the national view); the deadline sweep reads it too.
+            models.Index(
+                fields=["due_at", "-id"], condition=Q(status__in=sorted(OPEN)), name="complaint_open_due"
+            ),
             models.Index(fields=["status", "due_at"], name="complaint_sweep"),
             models.Index(fields=["province", "received_at"], name="complaint_province_time"),
         ]

@@ -29,6 +29,7 @@ from bvntd.core.text import fold
 from bvntd.core.workdays import calendar_for
 from bvntd.routing.models import SupportTask, TaskStatus
 from bvntd.routing.services import record_suggestion, route_intake
+from bvntd.stats import rollup
 
 from . import notifications
 from .access import Action, require
@@ -79,6 +80,7 @@ def _write(
     """Compare-and-swap the case, then record the event. Call inside `transaction.atomic()`."""
     changes = dict(changes or {})
     old_status, old_owner = complaint.status, complaint.owner_agency_id
+    counted = rollup.contribution(complaint)
     # The table has no self-loops, so repeating a transition (a re-submitted form) is refused too.
     if to_status is not None:
         if not can_move(old_status, to_status):
@@ -96,6 +98,7 @@ def _write(
     for field, value in changes.items():
         setattr(complaint, field, value)
     complaint.version += 1
+    rollup.record_change(counted, rollup.contribution(complaint))
     return ComplaintEvent.objects.create(
         complaint=complaint,
         kind=kind,
@@ -205,6 +208,8 @@ def complaint_submit(
             complaint = _create_complaint(
                 data, channel, now, actor, owner, sector, due, calendar.version, has_files=bool(files)
             )
+            # Counted before any later step of intake moves it (those deltas apply on top).
+            rollup.record_change(None, rollup.contribution(complaint))
             record_suggestion(complaint=complaint, decision=decision, now=now)
             if idempotency_key:
                 IdempotencyKey.objects.create(
