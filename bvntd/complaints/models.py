@@ -53,15 +53,22 @@ class ComplaintQuerySet(models.QuerySet):
 
 
 class Complaint(models.Model):
-    tracking_code = models.CharField(max_length=14, unique=True)
+    tracking_code = models.CharField(max_length=14)  # unique: see Meta (no extra LIKE index)
     channel = models.CharField(max_length=10, choices=Channel.choices)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.RECEIVED)
     # ARCHITECTURE rule 1: every complaint is owned by exactly one agency, from intake to closing.
-    owner_agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="complaints")
+    # Write cost at national scale (docs/performance.md): no index of its own where a composite index
+    # starts with the column (owner_agency: complaint_inbox; province: complaint_province_time), none for
+    # reference rows that are never deleted and never searched alone (commune, business province, sector).
+    owner_agency = models.ForeignKey(
+        "agencies.Agency", on_delete=models.PROTECT, related_name="complaints", db_index=False
+    )
     assigned_officer = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    sector = models.ForeignKey("agencies.Sector", null=True, blank=True, on_delete=models.PROTECT)
+    sector = models.ForeignKey(
+        "agencies.Sector", null=True, blank=True, on_delete=models.PROTECT, db_index=False
+    )
 
     # The consumer. Personal data is encrypted at rest (Law 91/2025/QH15); phone and e-mail are found
     # through keyed blind indexes, never by decrypting.
@@ -69,11 +76,11 @@ class Complaint(models.Model):
     phone = EncryptedTextField(blank=True)
     email = EncryptedTextField(blank=True)
     address = EncryptedTextField(blank=True)
-    phone_index = models.CharField(max_length=64, blank=True, db_index=True)
-    email_index = models.CharField(max_length=64, blank=True, db_index=True)
-    province = models.ForeignKey("geo.Province", on_delete=models.PROTECT, related_name="+")
+    phone_index = models.CharField(max_length=64, blank=True)
+    email_index = models.CharField(max_length=64, blank=True)
+    province = models.ForeignKey("geo.Province", on_delete=models.PROTECT, related_name="+", db_index=False)
     commune = models.ForeignKey(
-        "geo.Commune", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "geo.Commune", null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
 
     # The business complained about.
@@ -83,7 +90,7 @@ class Complaint(models.Model):
     # Where the business is, when the consumer knows and it differs from where they live: that
     # province's agency is asked for support (issue 3).
     business_province = models.ForeignKey(
-        "geo.Province", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "geo.Province", null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     # The registered business, once matched (exact tax code at intake, or confirmed by staff).
     business = models.ForeignKey(
@@ -144,6 +151,7 @@ class Complaint(models.Model):
 
     class Meta:
         constraints = [
+            models.UniqueConstraint(fields=["tracking_code"], name="complaint_tracking_code"),
             models.CheckConstraint(condition=Q(status__in=Status.values), name="complaint_status_valid"),
             models.CheckConstraint(
                 condition=Q(amount_vnd__isnull=True) | Q(amount_vnd__gte=0, amount_vnd__lte=10**13),
@@ -167,6 +175,9 @@ class Complaint(models.Model):
             ),
             models.Index(fields=["status", "due_at"], name="complaint_sweep"),
             models.Index(fields=["province", "received_at"], name="complaint_province_time"),
+            # Blind indexes are matched exactly: plain b-trees (Django's db_index would add a LIKE index).
+            models.Index(fields=["phone_index"], name="complaint_phone"),
+            models.Index(fields=["email_index"], name="complaint_email"),
         ]
 
     def __str__(self) -> str:
@@ -239,7 +250,8 @@ class ComplaintEvent(models.Model):
     """One row per change: the audit trail and the source for reports. Append-only (a trigger refuses
     UPDATE and DELETE on both SQLite and PostgreSQL; see migration 0002)."""
 
-    complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="events")
+    # No index of its own: event_timeline (complaint, created_at) serves it (one index less per write).
+    complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="events", db_index=False)
     kind = models.CharField(max_length=30, choices=EventKind.choices)
     created_at = models.DateTimeField()
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT)
