@@ -239,6 +239,9 @@ BVNTD = {
     "ATTACHMENT_MAX_BYTES": env_int("BVNTD_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024),
     "ATTACHMENTS_PER_UPLOAD": env_int("BVNTD_ATTACHMENTS_PER_UPLOAD", 5),
     "INBOX_PAGE_SIZE": env_int("BVNTD_INBOX_PAGE_SIZE", 25),
+    # Reference data (map, calendar overrides, agencies, the sector model's version) cached per process;
+    # 0 in the test suite, whose rolled-back transactions would leave a cache stale (bvntd.core.cache).
+    "REFERENCE_CACHE_SECONDS": env_int("BVNTD_REFERENCE_CACHE_SECONDS", 0 if TESTING else 60),
     "SWEEP_INTERVAL_SECONDS": env_int("BVNTD_SWEEP_INTERVAL_SECONDS", 60),
     # The consumer's look-up: this many failures from one client within the window, then a pause.
     "LOOKUP_MAX_FAILURES": env_int("BVNTD_LOOKUP_MAX_FAILURES", 10),

@@ -1,10 +1,14 @@
 """Reads of the agency registry used by intake and routing."""
 
+from bvntd.core.cache import reference_cached
+
 from .models import Agency, AgencyKind, Sector
 
 
+@reference_cached
 def provincial(kind: str, province_code: str) -> Agency:
-    return Agency.objects.get(kind=kind, province_id=province_code, is_active=True)
+    # With its province: intake reads the abbreviation for the tracking code.
+    return Agency.objects.select_related("province").get(kind=kind, province_id=province_code, is_active=True)
 
 
 def intake_owner(province_code: str) -> Agency:

@@ -1,10 +1,9 @@
 """Messages to consumers and agencies, sent by the task worker after the transaction commits
 (ARCHITECTURE rule 6). Agency mail names the case, never the consumer's personal data."""
 
-from functools import partial
-
 from django.conf import settings
-from django.db import transaction
+
+from bvntd.core.outbox import enqueue_on_commit
 
 from .tasks import send_email
 
@@ -12,7 +11,7 @@ from .tasks import send_email
 def _send_after_commit(to: list[str], subject: str, body: str) -> None:
     recipients = [address for address in to if address]
     if recipients:
-        transaction.on_commit(partial(send_email.enqueue, to=recipients, subject=subject, body=body))
+        enqueue_on_commit(send_email, to=recipients, subject=subject, body=body)
 
 
 def _case_url(complaint) -> str:

@@ -10,7 +10,6 @@ import datetime as dt
 import hashlib
 import secrets
 from collections.abc import Sequence
-from functools import partial
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -25,8 +24,10 @@ from bvntd.businesses.tasks import detect_mass_complaint
 from bvntd.core.calendar import end_of_day, local_date
 from bvntd.core.crypto import blind_index
 from bvntd.core.errors import Conflict, DomainError
+from bvntd.core.outbox import enqueue_on_commit
 from bvntd.core.text import fold
 from bvntd.core.workdays import calendar_for
+from bvntd.geo.queries import province_abbr
 from bvntd.routing.models import SupportTask, TaskStatus
 from bvntd.routing.services import record_suggestion, route_intake
 from bvntd.stats import rollup
@@ -232,7 +233,8 @@ def complaint_submit(
             # Law 19/2023 Art.57(2): a registered business not yet asked answers first.
             business_stage.referral_on_intake(complaint=complaint, now=now)
             # Near-duplicate complaints about one business: checked by the worker, off the intake path.
-            transaction.on_commit(partial(detect_mass_complaint.enqueue, complaint_id=complaint.pk))
+            enqueue_on_commit(detect_mass_complaint, complaint_id=complaint.pk)
+            notifications.complaint_received(complaint)
     except IntegrityError:
         # Two retries raced with the same key: the other one won; answer with its complaint.
         if idempotency_key:
@@ -240,7 +242,6 @@ def complaint_submit(
             if earlier is not None:
                 return earlier, False
         raise
-    notifications.complaint_received(complaint)
     return complaint, True
 
 
@@ -298,7 +299,9 @@ def _create_complaint(
         updated_at=now,
         created_by=actor,
     )
-    abbr = owner.province.abbr
+    # The owner's province; a national owner (the State Bank leads banking complaints) has none: the
+    # consumer's province then.
+    abbr = province_abbr(owner.province_id or data.province_code)
     for _attempt in range(5):
         try:
             with transaction.atomic():

@@ -12,6 +12,7 @@ from datetime import date, datetime
 import holidays
 from django.utils import timezone
 
+from .cache import reference_cached
 from .calendar import WorkingCalendar, local_date, public_holidays, public_make_up_days
 from .models import CalendarOverride, OverrideKind
 
@@ -27,6 +28,11 @@ def _package_days(years: range) -> tuple[frozenset[date], frozenset[date]]:
     return public_holidays(years), public_make_up_days(years)
 
 
+@reference_cached
+def _overrides() -> list[tuple[date, str]]:
+    return sorted(CalendarOverride.objects.values_list("date", "kind"))
+
+
 def _version(overrides: list[tuple[date, str]]) -> str:
     text = ";".join(f"{d.isoformat()}:{kind}" for d, kind in overrides)
     digest = hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()[:10]
@@ -36,7 +42,7 @@ def _version(overrides: list[tuple[date, str]]) -> str:
 def get_calendar(years: range | None = None) -> WorkingCalendar:
     if years is None:
         years = calendar_years(timezone.localdate())
-    overrides = sorted(CalendarOverride.objects.values_list("date", "kind"))
+    overrides = _overrides()
     days_off = frozenset(d for d, kind in overrides if kind == OverrideKind.DAY_OFF)
     working_days = frozenset(d for d, kind in overrides if kind == OverrideKind.WORKING_DAY)
     package_holidays, package_make_up_days = _package_days(years)

@@ -7,6 +7,8 @@ from datetime import date
 
 from django.db.models import Q, QuerySet
 
+from bvntd.core.cache import reference_cached
+
 from .models import Commune, Province, UnitLevel, UnitVersion
 
 
@@ -23,11 +25,19 @@ def communes_of(province_code: str) -> QuerySet[Commune]:
     return Commune.objects.filter(province_id=province_code, valid_to__isnull=True)
 
 
+@reference_cached
+def province_abbr(code: str) -> str:
+    """The two letters that start the tracking codes of the province's cases, e.g. VL."""
+    return Province.objects.values_list("abbr", flat=True).get(code=code)
+
+
+@reference_cached
 def unit_as_of(level: str, code: str, on: date) -> UnitVersion | None:
     """The state of a province or commune on a date, or None if the code named no unit then."""
     return valid_on(UnitVersion.objects.filter(level=level, code=code), on).order_by("-valid_from").first()
 
 
+@reference_cached
 def commune_in_province(commune_code: str, province_code: str, on: date) -> bool:
     """Whether the commune existed on `on` and belonged to the province then (address checks, old cases)."""
     communes = UnitVersion.objects.filter(

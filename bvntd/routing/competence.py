@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from bvntd.agencies.models import Agency, AgencyKind, Sector
 from bvntd.agencies.queries import lead_agency_for
+from bvntd.core.cache import reference_cached
 from bvntd.core.errors import Conflict, DomainError, NotFound
 from bvntd.geo.models import Commune, Province
 from bvntd.geo.queries import commune_in_province, valid_on
@@ -70,6 +71,7 @@ def open_rule(*, sector_code: str, province_code: str, commune_code: str = "") -
     return rules.filter(commune__isnull=True).first()
 
 
+@reference_cached
 def resolve_competence(
     *, sector_code: str, province_code: str, commune_code: str = "", on: dt.date
 ) -> CompetenceRule:

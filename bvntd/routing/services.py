@@ -11,6 +11,7 @@ from django.db import transaction
 
 from bvntd.agencies.models import Agency
 from bvntd.agencies.queries import coordinator_unit, intake_owner
+from bvntd.core.cache import reference_cached
 from bvntd.core.calendar import local_date
 
 from . import sector_model
@@ -56,10 +57,15 @@ _loaded: dict[str, object] = {}
 _lock = threading.Lock()
 
 
+@reference_cached
+def _active_version() -> str | None:
+    return RouterModel.objects.filter(is_active=True).values_list("version", flat=True).first()
+
+
 def active_router() -> tuple[str, object] | None:
     """(version, pipeline) of the active model, loaded once per process and reloaded when another process
     trains a new one (one small query per call)."""
-    version = RouterModel.objects.filter(is_active=True).values_list("version", flat=True).first()
+    version = _active_version()
     if version is None:
         return None
     with _lock:

@@ -373,3 +373,22 @@ def test_days_left_says_overdue_even_across_a_weekend(make_complaint):
     assert days_left(complaint, vn(2026, 11, 26, 10)) == 1
     assert days_left(complaint, vn(2026, 11, 28, 22)) == -1  # Saturday: no working day since, still late
     assert days_left(complaint, vn(2026, 12, 1, 9)) == -2  # Mon 30/11 and Tue 1/12
+
+
+@pytest.mark.django_db
+def test_a_case_owned_by_a_national_agency_takes_the_consumers_province_in_its_code(
+    make_complaint, monkeypatch
+):
+    # The State Bank leads banking complaints and has no provincial office in the registry.
+    from bvntd.agencies.models import Agency
+    from bvntd.routing.services import RoutingDecision
+
+    national = Agency.objects.filter(province__isnull=True).first()
+    monkeypatch.setattr(
+        services, "route_intake", lambda **kwargs: RoutingDecision(national, None, routed=False)
+    )
+
+    complaint = make_complaint(province_code="86")
+
+    assert complaint.owner_agency == national
+    assert complaint.tracking_code.startswith("VL-")
