@@ -28,28 +28,39 @@ def _not_noted(field: str) -> Q:
 
 
 def sweep_deadlines(*, now: dt.datetime) -> dict[str, int]:
+    return {
+        "due_soon": mark_due_soon(now),
+        "overdue": mark_overdue(now),
+        "closed": _close_past_dispute_window(now),
+    }
+
+
+def _open_with_clock():
+    # The business stage's clocks end in a move, not a warning (businesses.stage.sweep_business_stage); the
+    # business is reminded before its own due date, the consumer's decision window needs no reminder.
+    return Complaint.objects.filter(status__in=OPEN, due_at__isnull=False).exclude(
+        due_kind=DueKind.CONSUMER_DECISION
+    )
+
+
+def mark_due_soon(now: dt.datetime) -> int:
+    """Record "due soon" on up to BATCH cases due within the next working days; returns how many."""
     calendar = calendar_for(now)
     soon_until = end_of_day(
         calendar.add_working_days(local_date(now), settings.BVNTD["DUE_SOON_WORKING_DAYS"])
     )
-    # The business stage's clocks end in a move, not a warning (businesses.stage.sweep_business_stage); the
-    # business is reminded before its own due date, the consumer's decision window needs no reminder.
-    open_with_clock = Complaint.objects.filter(status__in=OPEN, due_at__isnull=False).exclude(
-        due_kind=DueKind.CONSUMER_DECISION
+    due_soon = _open_with_clock().filter(due_at__gte=now, due_at__lte=soon_until)
+    return _record(
+        due_soon.filter(_not_noted("due_soon_noted_for")), "due_soon_noted_for", EventKind.DUE_SOON, now
     )
-    due_soon = open_with_clock.filter(due_at__gte=now, due_at__lte=soon_until).filter(
-        _not_noted("due_soon_noted_for")
+
+
+def mark_overdue(now: dt.datetime) -> int:
+    """Record "overdue" on up to BATCH cases past their due date and not yet marked; returns how many."""
+    overdue = _open_with_clock().filter(due_at__lt=now).exclude(status__in=BUSINESS_STAGE)
+    return _record(
+        overdue.filter(_not_noted("overdue_noted_for")), "overdue_noted_for", EventKind.OVERDUE, now
     )
-    overdue = (
-        open_with_clock.filter(due_at__lt=now)
-        .exclude(status__in=BUSINESS_STAGE)
-        .filter(_not_noted("overdue_noted_for"))
-    )
-    return {
-        "due_soon": _record(due_soon, "due_soon_noted_for", EventKind.DUE_SOON, now),
-        "overdue": _record(overdue, "overdue_noted_for", EventKind.OVERDUE, now),
-        "closed": _close_past_dispute_window(now),
-    }
 
 
 def _record(candidates, marker: str, kind: str, now: dt.datetime) -> int:
