@@ -44,8 +44,18 @@ class InboxFilters:
         return cls(**values, sort=sort if sort in SORTS else "due")
 
 
+# What an inbox row never shows: personal data stays encrypted (and is not even read) and long texts stay
+# in the database, so a page costs no decryption (docs/performance.md).
+NOT_IN_LISTS = (
+    "consumer_name", "phone", "email", "address", "vulnerable_group", "description", "desired_outcome",
+    "outcome_summary", "search_text",
+)  # fmt: skip
+
+
 def inbox(user, filters: InboxFilters, *, now: dt.datetime) -> QuerySet[Complaint]:
-    complaints = visible_complaints(user).select_related("owner_agency", "sector", "province")
+    complaints = (
+        visible_complaints(user).select_related("owner_agency", "sector", "province").defer(*NOT_IN_LISTS)
+    )
     if filters.status == "open" or not filters.status:
         complaints = complaints.filter(status__in=OPEN)
     elif filters.status in Status.values:

@@ -48,6 +48,25 @@ def test_the_inbox_shows_only_the_agencys_cases(officer_client, make_complaint):
 
 
 @pytest.mark.django_db
+def test_a_page_of_the_inbox_reads_no_personal_data_and_a_fixed_number_of_queries(
+    officer_client, make_complaint, django_assert_max_num_queries, monkeypatch
+):
+    from bvntd.core import crypto
+
+    for _ in range(30):
+        make_complaint()
+    decrypted = []
+    original = crypto.decrypt
+    monkeypatch.setattr(crypto, "decrypt", lambda token: decrypted.append(token) or original(token))
+    # Session, user, membership, the two short scope lists, count, calendar overrides, the page, then the
+    # layout's and the filters' (business membership, agency, sectors, provinces): none per row.
+    with django_assert_max_num_queries(12):
+        page = officer_client.get("/can-bo/ho-so/").content.decode()
+    assert page.count('href="/can-bo/ho-so/VL-') == 25
+    assert decrypted == []
+
+
+@pytest.mark.django_db
 def test_filters_and_pagination(officer_client, make_complaint, personas, now, settings):
     settings.BVNTD = {**settings.BVNTD, "DUE_SOON_WORKING_DAYS": 1}
     cases = [make_complaint() for _ in range(27)]
