@@ -71,19 +71,15 @@ def open_rule(*, sector_code: str, province_code: str, commune_code: str = "") -
     return rules.filter(commune__isnull=True).first()
 
 
-@reference_cached
 def resolve_competence(
     *, sector_code: str, province_code: str, commune_code: str = "", on: dt.date
 ) -> CompetenceRule:
     """The rule that decides who leads a matter of `sector_code` in a place on `on`: the commune's rule where
     the province delegated that commune, else the province's rule."""
-    rules = valid_on(CompetenceRule.objects.filter(sector_id=sector_code, province_id=province_code), on)
-    rules = rules.select_related("lead_agency").prefetch_related("supporting_agencies")
-    rule = None
-    if commune_code:
-        rule = rules.filter(commune_id=commune_code).first()
+    rules = _rules_in_force(sector_code, province_code, on)
+    rule = rules.get(commune_code) if commune_code else None
     if rule is None:
-        rule = rules.filter(commune__isnull=True).first()
+        rule = rules.get("")
     if rule is None:
         raise NotFound(
             _(
@@ -93,6 +89,17 @@ def resolve_competence(
             % {"sector": sector_code, "province": province_code, "on": on.strftime("%d/%m/%Y")}
         )
     return rule
+
+
+@reference_cached
+def _rules_in_force(sector_code: str, province_code: str, on: dt.date) -> dict[str, CompetenceRule]:
+    """A province's rules for a sector on a date, by commune code ("" for the province's own): one query
+    for every commune of the province, cached with the other reference data."""
+    rules = valid_on(CompetenceRule.objects.filter(sector_id=sector_code, province_id=province_code), on)
+    by_commune: dict[str, CompetenceRule] = {}
+    for rule in rules.select_related("lead_agency").prefetch_related("supporting_agencies").order_by("pk"):
+        by_commune.setdefault(rule.commune_id or "", rule)
+    return by_commune
 
 
 def seed_competence(*, today: dt.date, now: dt.datetime | None = None, stdout=None) -> dict:
