@@ -48,6 +48,7 @@ def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--complaints", type=int, default=1_000_000)
     parser.add_argument("--quick", action="store_true", help="100,000 complaints and short runs")
+    parser.add_argument("--businesses", type=int, help="registry size (default 1,000,000; quick 100,000)")
     parser.add_argument("--database", help="default bvntd_scale_<N>")
     parser.add_argument("--regenerate", action="store_true")
     parser.add_argument("--seed", type=int, default=1)
@@ -61,6 +62,7 @@ def parse_args() -> argparse.Namespace:
     args = parser.parse_args()
     if args.quick:
         args.complaints = 100_000
+    args.businesses = args.businesses or (100_000 if args.quick else 1_000_000)
     args.duration = args.duration or (10.0 if args.quick else 30.0)
     args.runs = args.runs or (15 if args.quick else 30)
     args.database = args.database or f"bvntd_scale_{suffix(args.complaints)}"
@@ -72,7 +74,7 @@ def suffix(n: int) -> str:
     return f"{n // 1_000_000}m" if n % 1_000_000 == 0 else f"{n // 1000}k"
 
 
-def database_ready(name: str, complaints: int) -> bool:
+def database_ready(name: str, complaints: int, businesses: int) -> bool:
     import psycopg
 
     report = ROOT / "var" / "bench" / f"{name}.json"
@@ -81,16 +83,18 @@ def database_ready(name: str, complaints: int) -> bool:
         return False
     with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as conn:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-    return bool(exists) and json.loads(report.read_text())["complaints"] == complaints
+    made = json.loads(report.read_text())
+    return bool(exists) and (made["complaints"], made["businesses"]) == (complaints, businesses)
 
 
 def ensure_database(args) -> Path:
     env_file = ROOT / "var" / "bench" / f"{args.database}.env"
-    if args.regenerate or not database_ready(args.database, args.complaints):
+    if args.regenerate or not database_ready(args.database, args.complaints, args.businesses):
         log(f"generating {args.complaints:,} complaints into {args.database} (bench/generate.py)")
         subprocess.run(  # noqa: S603 (our own script)
             [sys.executable, str(ROOT / "bench" / "generate.py"), f"--complaints={args.complaints}",
-             f"--seed={args.seed}", f"--database={args.database}", "--keep", "--recreate"],
+             f"--businesses={args.businesses}", f"--seed={args.seed}", f"--database={args.database}",
+             "--keep", "--recreate"],
             check=True, stdout=subprocess.DEVNULL,
         )  # fmt: skip
     else:
@@ -152,7 +156,7 @@ def main() -> None:
 
     dsn = f"{SERVER}/{args.database}"
     conn = psycopg.connect(dsn)
-    common = {"complaints": args.complaints, "database": args.database}
+    common = {"complaints": args.complaints, "businesses": args.businesses, "database": args.database}
     lines = []
 
     def emit(figure: dict) -> None:

@@ -142,3 +142,31 @@ def test_search_terms_are_bounded_folded_words(value):
         assert 0 < len(term) <= MAX_TERM_LENGTH
         assert fold(term) == term
         assert " " not in term
+
+
+def _reference_fold(value: str) -> str:
+    """The definition, one character at a time (the fast paths in text.py must agree with it)."""
+    import unicodedata
+
+    text = "\n".join(value.splitlines())
+    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in {"Cc", "Cf", "Cs"})
+    text = unicodedata.normalize("NFC", text).strip().lower()
+    text = text.replace("đ", "d").replace("ð", "d").replace("ɖ", "d")
+    decomposed = unicodedata.normalize("NFD", text)
+    bare = "".join(ch for ch in decomposed if not unicodedata.category(ch).startswith("M"))
+    return " ".join(unicodedata.normalize("NFC", bare).split())
+
+
+def test_the_fast_fold_agrees_with_its_definition_on_random_text():
+    import random
+
+    from bvntd.core.text import fold
+
+    alphabet = (
+        "aăâeêioôơuưy đĐÐð ÀÁẢÃẠàáảãạ ỀẾỂỄỆềếểễệ \n\t\r\x00\x1b\x7f\x85\u00a0\u00ad\u200b\u200d\u202e"
+        "\u2028\ufeff\ud800\u0301\u0323\u0306\u0489\u20dd 한국어中文ไทย ＡＢＣ ½ Ǆǅ İ ß"
+    )
+    rng = random.Random(2026)
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
+        assert fold(text) == _reference_fold(text), repr(text)
