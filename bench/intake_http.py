@@ -102,7 +102,7 @@ def write_bodies(path: Path, count: int, seed: int, conn) -> None:
 
 
 class Server:
-    def __init__(self, env_file: Path, workers: int, port: int):
+    def __init__(self, env_file: Path, workers: int, port: int, threads: int = 1):
         self.port = port
         self.env = {**os.environ, **read_env(env_file)}
         self.env.update(
@@ -120,6 +120,10 @@ class Server:
             str(Path(PY).with_name("gunicorn")),
             "config.wsgi",
             f"--workers={workers}",
+            # Threads overlap a worker's waits on PostgreSQL (each commit waits for the disk) with another
+            # request's Python; one thread is gunicorn's plain sync worker.
+            f"--threads={threads}",
+            f"--worker-class={'gthread' if threads > 1 else 'sync'}",
             f"--bind=127.0.0.1:{port}",
             "--backlog=4096",
             "--log-level=warning",
@@ -315,7 +319,15 @@ def clean_up(conn, after: int, since: dt.datetime) -> int:
 
 
 def intake_figures(
-    conn, dsn: str, env_file: Path, *, rate: float, duration: float, concurrency: int, port: int = 8765
+    conn,
+    dsn: str,
+    env_file: Path,
+    *,
+    rate: float,
+    duration: float,
+    concurrency: int,
+    threads: int,
+    port: int = 8765,
 ) -> list[dict]:
     workers = os.cpu_count() or 2
     bodies = ROOT / "var" / "bench" / "bodies.jsonl"
@@ -327,7 +339,7 @@ def intake_figures(
     figures = []
     try:
         before = table_writes(conn)
-        with Server(env_file, workers, port) as server:
+        with Server(env_file, workers, port, threads) as server:
             load(port, bodies, concurrency=2, duration=3)  # warm: imports, connections, the routing model
             fixed = load(port, bodies, rate=rate, duration=duration)
             saturated = load(port, bodies, concurrency=concurrency, duration=duration)
@@ -368,6 +380,7 @@ def intake_figures(
                 "rows_written_per_complaint": per_complaint,
                 "load_client_cpu_s": saturated["client_cpu_s"],
                 "workers": workers,
+                "threads": threads,
             },
             {
                 "figure": "web_worker_peak_rss",

@@ -55,6 +55,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--rate", type=float, default=150.0, help="intake: the fixed offered rate")
     parser.add_argument("--duration", type=float, help="seconds per intake run (default 30, quick 10)")
     parser.add_argument("--concurrency", type=int, default=8, help="intake: clients at saturation")
+    parser.add_argument("--threads", type=int, default=1, help="intake: gunicorn threads per worker")
     parser.add_argument("--runs", type=int, help="runs per read figure (default 30, quick 15)")
     parser.add_argument(
         "--only", default="intake,inbox,stats,sweep", help="comma-separated: intake,inbox,stats,sweep"
@@ -188,7 +189,13 @@ def main() -> None:
     if "intake" in args.only:
         log(f"intake: {args.rate:g}/s for {args.duration:g}s, then {args.concurrency} clients")
         for figure in intake_figures(
-            conn, dsn, env_file, rate=args.rate, duration=args.duration, concurrency=args.concurrency
+            conn,
+            dsn,
+            env_file,
+            rate=args.rate,
+            duration=args.duration,
+            concurrency=args.concurrency,
+            threads=args.threads,
         ):
             emit(figure)
     emit(

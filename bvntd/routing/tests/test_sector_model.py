@@ -7,6 +7,7 @@ import pytest
 import time_machine
 from django.core.management import call_command
 
+from bvntd.core.text import fold
 from bvntd.routing import sector_model
 from bvntd.routing.models import RouterModel, SectorSuggestion
 from bvntd.routing.services import route_intake
@@ -236,3 +237,37 @@ def test_staff_see_why_a_case_was_routed(client, active_model, make_complaint, p
     page = client.get(f"/can-bo/ho-so/{complaint.tracking_code}/").content.decode()
     assert "Gợi ý lĩnh vực" in page and "test-1" in page
     assert "nguy cơ cho tính mạng, sức khỏe" in page and "người tiêu dùng dễ bị tổn thương" in page
+
+
+def _reference_terms(pipeline, vector, class_index: int, limit: int = 6) -> list[str]:
+    """The explanation as first written, one feature at a time (the vectorised one must agree)."""
+    names = pipeline.named_steps["features"].get_feature_names_out()
+    weights = pipeline.named_steps["classifier"].coef_[class_index]
+    scored = sorted(
+        (
+            (value * weights[index], names[index].split("__", 1)[1])
+            for index, value in zip(vector.indices, vector.data, strict=True)
+            if not names[index].startswith("folded_chars__")
+        ),
+        reverse=True,
+    )
+    terms: list[str] = []
+    for score, term in scored:
+        if score <= 0 or len(terms) >= limit:
+            break
+        if fold(term) not in {fold(t) for t in terms}:
+            terms.append(term)
+    return terms
+
+
+def test_the_fast_prediction_path_agrees_with_the_pipeline(pipeline):
+    _train, held_out = sector_model.split_seed(sector_model.load_seed())
+    for example in held_out[:80]:
+        direct = sector_model.features_of(pipeline.named_steps["features"], example.text)
+        assert (direct != pipeline.named_steps["features"].transform([example.text])).nnz == 0
+        suggestion = sector_model.predict(pipeline, example.text, version="v")
+        probabilities = pipeline.predict_proba([example.text])[0]
+        best = int(probabilities.argmax())
+        assert suggestion.sector == pipeline.classes_[best]
+        assert suggestion.confidence == round(float(probabilities[best]), 4)
+        assert suggestion.top_terms == _reference_terms(pipeline, direct, best)
