@@ -1,8 +1,9 @@
 """The periodic deadline sweep: records "due soon" and "overdue" once per due date and notifies the owner,
 and closes resolved cases whose dispute window has passed.
 
-Rows are claimed with a compare-and-swap update, so any number of sweepers on any number of machines record
-each warning exactly once, on SQLite and PostgreSQL alike.
+Rows are claimed in batches under a row lock (skipped by other sweepers on PostgreSQL; SQLite has one
+writer at a time) and re-checked, so any number of sweepers on any number of machines record each warning
+exactly once, on SQLite and PostgreSQL alike.
 """
 
 import datetime as dt
@@ -64,18 +65,20 @@ def mark_overdue(now: dt.datetime) -> int:
 
 
 def _record(candidates, marker: str, kind: str, now: dt.datetime) -> int:
-    recorded = 0
-    for complaint in candidates.select_related("owner_agency").order_by("due_at")[:BATCH]:
-        with transaction.atomic():
-            # Claim: only the sweeper whose update changes the row records the event.
-            claimed = (
-                Complaint.objects.filter(pk=complaint.pk, due_at=complaint.due_at)
-                .filter(_not_noted(marker))
-                .update(**{marker: complaint.due_at})
-            )
-            if claimed != 1:
-                continue
-            ComplaintEvent.objects.create(
+    """Record one warning on up to BATCH candidates in one transaction. The rows are locked as they are read
+    (PostgreSQL: another sweeper skips them; SQLite: one writer at a time) and re-checked by the candidates'
+    own filter, so each warning is recorded exactly once however many sweepers run."""
+    with transaction.atomic():
+        batch = list(
+            candidates.select_related("owner_agency")
+            .select_for_update(skip_locked=True, of=("self",))
+            .order_by("due_at")[:BATCH]
+        )
+        if not batch:
+            return 0
+        Complaint.objects.filter(pk__in=[complaint.pk for complaint in batch]).update(**{marker: F("due_at")})
+        ComplaintEvent.objects.bulk_create(
+            ComplaintEvent(
                 complaint=complaint,
                 kind=kind,
                 created_at=now,
@@ -87,9 +90,11 @@ def _record(candidates, marker: str, kind: str, now: dt.datetime) -> int:
                 due_at=complaint.due_at,
                 data={"due_kind": complaint.due_kind},
             )
+            for complaint in batch
+        )
+        for complaint in batch:
             notifications.deadline_warning(complaint, overdue=kind == EventKind.OVERDUE)
-            recorded += 1
-    return recorded
+    return len(batch)
 
 
 def _close_past_dispute_window(now: dt.datetime) -> int:

@@ -98,3 +98,37 @@ def test_resolved_cases_close_when_the_dispute_window_has_passed(make_complaint,
     complaint.refresh_from_db()
     assert complaint.status == Status.CLOSED
     assert complaint.events.last().actor_label == "system"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_sweepers_at_once_record_each_overdue_case_once(make_complaint, transactional_db):
+    """Two processes sweeping at the same moment (PostgreSQL: row locks, the second skips what the first
+    holds; SQLite: one writer at a time)."""
+    import threading
+
+    from django.db import connection, connections
+
+    from bvntd.complaints.models import ComplaintEvent
+    from bvntd.complaints.sweep import mark_overdue
+
+    if connection.vendor != "postgresql":
+        pytest.skip("threads sharing an in-memory SQLite test database do not model two processes")
+    cases = [make_complaint(at=vn(2026, 11, 2)) for _ in range(30)]
+    results, start = [], threading.Barrier(2)
+
+    def sweeper():
+        try:
+            start.wait()
+            results.append(mark_overdue(vn(2026, 11, 9)))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=sweeper) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sum(results) == 30
+    overdue = ComplaintEvent.objects.filter(kind="overdue", complaint__in=cases)
+    assert sorted(overdue.values_list("complaint_id", flat=True)) == sorted(c.pk for c in cases)
