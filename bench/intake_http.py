@@ -312,6 +312,14 @@ def clean_up(conn, after: int, since: dt.datetime) -> int:
         conn.execute(f"DELETE FROM {TASKS} WHERE enqueued_at >= %s", [since])
         for month, province, sector, received, open_cases, resolved, on_time in buckets:
             conn.execute(MOVE, [-received, -open_cases, -resolved, -on_time, month, province, sector])
+    # Autovacuum is off on this server: without this the dead rows and stale statistics of one run would
+    # change the plans of the next.
+    conn.autocommit = True
+    try:
+        for table in (COMPLAINT, "complaints_complaintevent", TASKS, STATS, "routing_sectorsuggestion"):
+            conn.execute(f"VACUUM (ANALYZE) {table}")
+    finally:
+        conn.autocommit = False
     return len(ids)
 
 

@@ -66,8 +66,8 @@ INBOX_CASES = (
     ("inbox_search_diacritics", "", "điện thoại"),
 )
 
-# The statuses written into the statement, as the ORM does: with a bound array PostgreSQL cannot prove that
-# the query falls under the partial indexes' WHERE, and plans without them.
+# The statuses written into the statement, as the ORM does, in its order (complaints.queries.INBOX_OPEN):
+# with a bound array PostgreSQL cannot prove that the query falls under the partial indexes' WHERE.
 HAND_WHERE = "c.owner_agency_id = %s AND c.status IN ({statuses})"
 HAND_PAGE = (
     "SELECT c.*, a.name, s.name, p.name FROM complaints_complaint c "
@@ -83,7 +83,7 @@ def inbox_figures(conn, agency_id: int, now: dt.datetime, runs: int) -> tuple[li
     from django.test.utils import CaptureQueriesContext
 
     from bvntd.agencies.models import Membership, Role
-    from bvntd.complaints.queries import InboxFilters, inbox
+    from bvntd.complaints.queries import INBOX_OPEN, InboxFilters, inbox
     from bvntd.core.text import search_terms
 
     officer = Membership.objects.filter(agency_id=agency_id, role=Role.OFFICER).first().user
@@ -97,7 +97,7 @@ def inbox_figures(conn, agency_id: int, now: dt.datetime, runs: int) -> tuple[li
             result["rows"] = len(list(page.object_list))
             result["count"] = page.paginator.count
 
-        statuses = ", ".join(f"'{s}'" for s in ([status] if status else OPEN_STATUSES))
+        statuses = ", ".join(f"'{s}'" for s in ([status] if status else INBOX_OPEN))
         where = HAND_WHERE.format(statuses=statuses) + " AND c.search_text LIKE %s" * len(search_terms(words))
         params = [agency_id, *(f"%{term}%" for term in search_terms(words))]
 
