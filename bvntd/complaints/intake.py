@@ -19,8 +19,7 @@ from stdnum.vn import mst
 
 from bvntd.core.errors import FieldError, FieldErrors
 from bvntd.core.text import clean_line, clean_text
-from bvntd.geo.models import UnitLevel
-from bvntd.geo.queries import commune_in_province, unit_as_of
+from bvntd.geo.queries import map_on
 
 from .models import VulnerableGroup
 
@@ -105,7 +104,7 @@ def parse_intake(raw: Mapping[str, Any], *, today: dt.date, from_form: bool = Fa
         errors.add("business_name", _("Vui lòng nhập tên doanh nghiệp hoặc người bán."))
     tax_code = _tax_code(clean_line(text["business_tax_code"]), errors)
     business_province_code = clean_line(text["business_province_code"])
-    if business_province_code and unit_as_of(UnitLevel.PROVINCE, business_province_code, today) is None:
+    if business_province_code and business_province_code not in map_on(today).provinces:
         errors.add(
             "business_province_code", _("Mã tỉnh/thành phố không có trên bản đồ hành chính hiện hành.")
         )
@@ -205,10 +204,11 @@ def _place(province_code: str, commune_code: str, today: dt.date, errors: _Colle
     if not province_code:
         errors.add("province_code", _("Vui lòng chọn tỉnh/thành phố."))
         return
-    if unit_as_of(UnitLevel.PROVINCE, province_code, today) is None:
+    places = map_on(today)
+    if province_code not in places.provinces:
         errors.add("province_code", _("Mã tỉnh/thành phố không có trên bản đồ hành chính hiện hành."))
         return
-    if commune_code and not commune_in_province(commune_code, province_code, today):
+    if commune_code and (commune_code, province_code) not in places.communes:
         errors.add("commune_code", _("Xã/phường không thuộc tỉnh/thành phố đã chọn."))
 
 

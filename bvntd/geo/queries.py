@@ -3,6 +3,7 @@
 Dates are local (Asia/Ho_Chi_Minh) calendar dates: pass `timezone.localdate()`, not a UTC date.
 """
 
+from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Q, QuerySet
@@ -29,6 +30,29 @@ def communes_of(province_code: str) -> QuerySet[Commune]:
 def province_abbr(code: str) -> str:
     """The two letters that start the tracking codes of the province's cases, e.g. VL."""
     return Province.objects.values_list("abbr", flat=True).get(code=code)
+
+
+@dataclass(frozen=True)
+class MapOn:
+    """The administrative map on one date, for checking many addresses: the province codes, and the
+    (commune, province) pairs."""
+
+    provinces: frozenset[str]
+    communes: frozenset[tuple[str, str]]
+
+
+@reference_cached
+def map_on(on: date) -> MapOn:
+    """One query for the whole map (some 3,400 units), cached with the other reference data: intake checks
+    every address against it instead of two queries per commune."""
+    units = valid_on(UnitVersion.objects.all(), on).values_list("level", "code", "province_code")
+    provinces, communes = set(), set()
+    for level, code, province in units:
+        if level == UnitLevel.PROVINCE:
+            provinces.add(code)
+        elif level == UnitLevel.COMMUNE:
+            communes.add((code, province))
+    return MapOn(frozenset(provinces), frozenset(communes))
 
 
 @reference_cached
