@@ -37,6 +37,7 @@ NOW = dt.datetime(2026, 11, 28, 0, 0, tzinfo=dt.timezone(dt.timedelta(hours=7)))
 # Monday 30/11/2026's cases are due at the end of that day: at midnight they are newly overdue.
 SWEEP_AT = dt.datetime(2026, 12, 1, 0, 0, tzinfo=dt.timezone(dt.timedelta(hours=7)))
 
+ALL = ("intake", "inbox", "stats", "sweep")
 STARTED = time.perf_counter()
 
 
@@ -57,9 +58,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--concurrency", type=int, default=8, help="intake: clients at saturation")
     parser.add_argument("--threads", type=int, default=1, help="intake: gunicorn threads per worker")
     parser.add_argument("--runs", type=int, help="runs per read figure (default 30, quick 15)")
-    parser.add_argument(
-        "--only", default="intake,inbox,stats,sweep", help="comma-separated: intake,inbox,stats,sweep"
-    )
+    parser.add_argument("--only", default=",".join(ALL), help="comma-separated: " + ",".join(ALL))
     args = parser.parse_args()
     if args.quick:
         args.complaints = 100_000
@@ -143,7 +142,8 @@ def cpu_model() -> str:
 
 def main() -> None:
     args = parse_args()
-    out = ROOT / "var" / "bench" / f"run-{suffix(args.complaints)}.jsonl"
+    partial = "" if args.only == set(ALL) else "-" + "-".join(sorted(args.only))
+    out = ROOT / "var" / "bench" / f"run-{suffix(args.complaints)}{partial}.jsonl"
     out.parent.mkdir(parents=True, exist_ok=True)
     env_file = ensure_database(args)
     os.environ.update(read_env(env_file))
