@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from bvntd.agencies.models import Sector
 from bvntd.core.errors import DomainError, FieldError, FieldErrors
+from bvntd.core.outbox import enqueue_on_commit
 from bvntd.core.text import fold
 from bvntd.geo.models import Commune, Province
 
@@ -115,7 +116,7 @@ def import_confirm(*, batch: BusinessImport, actor, now: dt.datetime) -> Busines
     batch.status = ImportStatus.QUEUED
     from .tasks import run_import
 
-    transaction.on_commit(lambda: run_import.enqueue(batch_id=batch.pk))
+    enqueue_on_commit(run_import, batch_id=batch.pk)
     return batch
 
 

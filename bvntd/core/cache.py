@@ -33,11 +33,10 @@ def reference_cached(function):
         entries[key] = (now + seconds, value)
         return value
 
-    cached.cache_clear = entries.clear
     _caches.append(entries)
     return cached
 
 
-def clear_reference_caches(*_args, **_kwargs) -> None:
+def clear_reference_caches() -> None:
     for entries in _caches:
         entries.clear()

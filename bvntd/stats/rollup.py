@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.db import connection, transaction
-from django.db.models import Count, F, Q, Value
+from django.db.models import Count, DateField, F, Q, Value
 from django.db.models.functions import Coalesce, TruncMonth
 
 from bvntd.complaints.states import OPEN
@@ -110,7 +110,7 @@ def raw_counts(complaints=None):
     complaints = Complaint.objects.all() if complaints is None else complaints
     return (
         complaints.annotate(
-            month=TruncMonth("received_at", tzinfo=VN_TZ),
+            month=TruncMonth("received_at", output_field=DateField(), tzinfo=VN_TZ),
             sector_code=Coalesce("sector_id", Value("")),
         )
         .values("month", "province_id", "sector_code")
@@ -134,7 +134,7 @@ def rebuild() -> int:
                 cursor.execute(f"LOCK TABLE {MonthlyCount._meta.db_table} IN EXCLUSIVE MODE")
         rows = [
             MonthlyCount(
-                month=_as_date(row["month"]),
+                month=row["month"],
                 province_id=row["province_id"],
                 sector_code=row["sector_code"],
                 **{name: row[name] for name in COUNTS},
@@ -144,7 +144,3 @@ def rebuild() -> int:
         MonthlyCount.objects.all().delete()
         MonthlyCount.objects.bulk_create(rows, batch_size=2000)
     return len(rows)
-
-
-def _as_date(value) -> dt.date:
-    return value.date() if isinstance(value, dt.datetime) else value

@@ -27,9 +27,7 @@ def rollup_rows() -> dict:
 
 def raw_rows() -> dict:
     return {
-        (rollup._as_date(row["month"]), row["province_id"], row["sector_code"]): tuple(
-            row[name] for name in rollup.COUNTS
-        )
+        (row["month"], row["province_id"], row["sector_code"]): tuple(row[name] for name in rollup.COUNTS)
         for row in rollup.raw_counts()
     }
 
