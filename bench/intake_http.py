@@ -250,7 +250,7 @@ class Replay:
         return {"complaints": len(new_ids), "seconds": seconds, "ids": new_ids}
 
     def _one(self, conn, complaint: dict) -> int:
-        from bvntd.stats.rollup import ADD
+        from bvntd.stats.rollup import ADD, month_of
 
         row = dict(complaint)
         old = row.pop("id")
@@ -262,7 +262,7 @@ class Replay:
             insert(conn, table, child)
         for task in self.tasks.get(old, ()):
             insert(conn, TASKS, {**task, "id": uuid.uuid4()})
-        month = complaint["received_at"].astimezone(dt.timezone(dt.timedelta(hours=7))).date().replace(day=1)
+        month = month_of(complaint["received_at"])
         conn.execute(
             ADD, [month, complaint["province_id"], complaint["sector_id"] or "", 1, 1, 0, 0], prepare=True
         )
@@ -293,25 +293,21 @@ def clean_up(conn, after: int, since: dt.datetime) -> int:
     """Delete every complaint with id > after and what points at it, the task rows since `since`, and take
     them out of the statistics rollup. The events are append-only (a trigger), so this runs as a
     replication session, which skips triggers: a bench database only."""
-    from bvntd.stats.rollup import MOVE
+    from bvntd.complaints.models import Complaint
+    from bvntd.stats import rollup
 
+    # What these complaints count for in the rollup, by the rollup's own definition.
+    buckets = list(rollup.raw_counts(Complaint.objects.filter(pk__gt=after)))
     with conn.transaction():
         conn.execute("SET LOCAL session_replication_role = replica")
         ids = [row[0] for row in conn.execute(f"SELECT id FROM {COMPLAINT} WHERE id > %s", [after])]
-        buckets = conn.execute(
-            f"SELECT date_trunc('month', received_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date, province_id, "
-            f"coalesce(sector_id, ''), count(*), count(*) FILTER (WHERE status = ANY(%s)), "
-            f"count(resolved_at), count(*) FILTER (WHERE resolved_at <= resolve_due_at) "
-            f"FROM {COMPLAINT} WHERE id > %s GROUP BY 1, 2, 3",
-            [["at_business", "business_answered", "received", "accepted", "in_progress", "awaiting_info",
-              "reopened"], after],
-        ).fetchall()  # fmt: skip
         for table, column in child_tables(conn):
             conn.execute(f"DELETE FROM {table} WHERE {column} = ANY(%s)", [ids])
         conn.execute(f"DELETE FROM {COMPLAINT} WHERE id = ANY(%s)", [ids])
         conn.execute(f"DELETE FROM {TASKS} WHERE enqueued_at >= %s", [since])
-        for month, province, sector, received, open_cases, resolved, on_time in buckets:
-            conn.execute(MOVE, [-received, -open_cases, -resolved, -on_time, month, province, sector])
+        for row in buckets:
+            key = [row["month"], row["province_id"], row["sector_code"]]
+            conn.execute(rollup.MOVE, [-row[name] for name in rollup.COUNTS] + key)
     # Autovacuum is off on this server: without this the dead rows and stale statistics of one run would
     # change the plans of the next.
     conn.autocommit = True

@@ -19,12 +19,7 @@ import time
 from collections import Counter
 from urllib.parse import urlsplit
 
-
-def percentile(values: list[float], p: float) -> float | None:
-    if not values:
-        return None
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered) + 0.5) - 1))]
+from measure import percentile
 
 
 class Client:

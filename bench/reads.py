@@ -15,6 +15,8 @@ import datetime as dt
 import statistics
 import time
 
+from measure import percentile
+
 from bvntd.complaints.states import BUSINESS_STAGE, OPEN
 
 PAGE = 25
@@ -23,11 +25,6 @@ OPEN_STATUSES = sorted(OPEN)
 
 class Rollback(Exception):
     pass
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered) + 0.5) - 1))]
 
 
 def timed(action, runs: int, warmup: int = 2) -> dict:

@@ -31,6 +31,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
+from intake_http import read_env  # noqa: E402 (bench/ is on the path from here)
+
 SERVER = "postgresql://postgres@127.0.0.1:5432"
 # The generator's reference time: the data stops the day before.
 NOW = dt.datetime(2026, 11, 28, 0, 0, tzinfo=dt.timezone(dt.timedelta(hours=7)))
@@ -110,12 +112,6 @@ def ensure_database(args) -> Path:
         cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL,
     )  # fmt: skip
     return env_file
-
-
-def read_env(path: Path) -> dict[str, str]:
-    from intake_http import read_env as read
-
-    return read(path)
 
 
 def machine(conn) -> dict:
