@@ -7,8 +7,7 @@ from .models import Agency, AgencyKind, Sector
 
 @reference_cached
 def provincial(kind: str, province_code: str) -> Agency:
-    # With its province: intake reads the abbreviation for the tracking code.
-    return Agency.objects.select_related("province").get(kind=kind, province_id=province_code, is_active=True)
+    return Agency.objects.get(kind=kind, province_id=province_code, is_active=True)
 
 
 def intake_owner(province_code: str) -> Agency:

@@ -6,6 +6,7 @@ REFERENCE_MODELS = frozenset(
     {
         "core.calendaroverride",
         "geo.unitversion",
+        "geo.province",
         "agencies.agency",
         "routing.routermodel",
         "routing.competencerule",

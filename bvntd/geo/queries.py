@@ -55,13 +55,11 @@ def map_on(on: date) -> MapOn:
     return MapOn(frozenset(provinces), frozenset(communes))
 
 
-@reference_cached
 def unit_as_of(level: str, code: str, on: date) -> UnitVersion | None:
     """The state of a province or commune on a date, or None if the code named no unit then."""
     return valid_on(UnitVersion.objects.filter(level=level, code=code), on).order_by("-valid_from").first()
 
 
-@reference_cached
 def commune_in_province(commune_code: str, province_code: str, on: date) -> bool:
     """Whether the commune existed on `on` and belonged to the province then (address checks, old cases)."""
     communes = UnitVersion.objects.filter(

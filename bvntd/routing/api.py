@@ -8,8 +8,7 @@ from ninja import Field, Router, Schema, Status
 from bvntd.core.calendar import local_date
 from bvntd.core.errors import FieldError, FieldErrors
 from bvntd.core.text import clean_text
-from bvntd.geo.models import UnitLevel
-from bvntd.geo.queries import unit_as_of
+from bvntd.geo.queries import map_on
 
 from .competence import resolve_competence
 from .services import suggest_sector
@@ -54,7 +53,7 @@ class ErrorsOut(Schema):
 )
 def suggest(request: HttpRequest, body: SuggestIn):
     now = timezone.now()
-    if unit_as_of(UnitLevel.PROVINCE, body.province_code, local_date(now)) is None:
+    if body.province_code not in map_on(local_date(now)).provinces:
         message = _("Mã tỉnh/thành phố không có trên bản đồ hành chính hiện hành.")
         raise FieldErrors([FieldError("province_code", message)])
     suggestion = suggest_sector(text=clean_text(body.text), business_name=clean_text(body.business_name))

@@ -8,8 +8,7 @@ import pytest
 from bvntd.core import cache
 from bvntd.core.models import CalendarOverride, OverrideKind
 from bvntd.core.workdays import get_calendar
-from bvntd.geo.models import UnitLevel
-from bvntd.geo.queries import unit_as_of
+from bvntd.geo.queries import map_on
 
 MONDAY = dt.date(2026, 11, 30)
 
@@ -23,11 +22,11 @@ def cached(settings):
 
 
 @pytest.mark.django_db
-def test_a_unit_is_read_once_then_served_from_memory(cached, django_assert_num_queries):
+def test_the_map_is_read_once_then_served_from_memory(cached, django_assert_num_queries):
     with django_assert_num_queries(1):
-        first = unit_as_of(UnitLevel.PROVINCE, "86", MONDAY)
-        again = unit_as_of(UnitLevel.PROVINCE, "86", MONDAY)
-    assert first is again and first.code == "86"
+        first = map_on(MONDAY)
+        again = map_on(MONDAY)
+    assert first is again and "86" in first.provinces and len(first.provinces) == 34
 
 
 @pytest.mark.django_db
@@ -54,5 +53,5 @@ def test_other_processes_see_a_change_when_the_entry_expires(cached, monkeypatch
 def test_zero_seconds_turns_the_cache_off(settings, django_assert_num_queries):
     settings.BVNTD = {**settings.BVNTD, "REFERENCE_CACHE_SECONDS": 0}
     with django_assert_num_queries(2):
-        unit_as_of(UnitLevel.PROVINCE, "86", MONDAY)
-        unit_as_of(UnitLevel.PROVINCE, "86", MONDAY)
+        map_on(MONDAY)
+        map_on(MONDAY)
