@@ -34,7 +34,8 @@ class Contribution:
 
 def contribution(complaint) -> Contribution:
     """What a complaint counts for. On time: resolved no later than its resolve deadline (with any
-    extension), the deadline of Law 19/2023 Art.57 and Decree 55/2024 as `complaints.services` sets it."""
+    extension), as `complaints.services` sets it from the BVNTD_RESOLVE_* settings (DOMAIN.md: the 2023 law
+    sets no agency deadline; the defaults follow the superseded Decree 99/2011's practice)."""
     resolved = complaint.resolved_at is not None
     on_time = (
         resolved
